@@ -1,0 +1,1 @@
+"""The results document: Gradescope's ``results.json`` with our fields under ``extra_data``."""

@@ -1,0 +1,338 @@
+"""The grader's side of the sandbox: a fork server per worker, a student process per submission.
+
+``ForkServer`` starts the warm process once. ``StudentProcess`` is one forked child with one
+submission loaded. ``Sandbox`` is what the judge uses: it keeps a live ``StudentProcess`` for a
+submission, restarts it after a crash or a timeout, and turns every failure into a
+:class:`StudentCodeError` whose message is meant for the student.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict
+from typing import Any
+
+from autograder.sandbox import wire
+from autograder.sandbox.isolation import Limits
+from autograder.submission import Submission
+
+
+class StudentCodeError(Exception):
+    """Student code failed: raised, timed out, crashed, or returned something unreadable.
+
+    ``kind`` is one of ``missing``, ``not_implemented``, ``exit``, ``exception``, ``timeout``,
+    ``crash``, ``protocol``; ``message`` is for the student and already names what failed.
+    """
+
+    def __init__(self, kind: str, message: str, traceback: str = "", output: str = ""):
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.traceback = traceback
+        self.output = output
+
+    def __str__(self) -> str:
+        parts = [self.message]
+        if self.traceback:
+            parts.append("Traceback (your code):\n" + self.traceback.rstrip())
+        if self.output:
+            parts.append("Output of your code:\n" + self.output.rstrip())
+        return "\n".join(parts)
+
+
+class OutputCapture:
+    """Drains a child's stdout/stderr pipe in a thread, keeping its head and tail.
+
+    Draining matters: a child that floods its output would otherwise block on a full pipe.
+    """
+
+    def __init__(self, fd: int, limit: int):
+        self.limit = limit
+        self.head = bytearray()
+        self.tail = bytearray()
+        self.recent = bytearray()
+        self.total = 0
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._drain, args=(fd,), daemon=True)
+        self._thread.start()
+
+    def _drain(self, fd: int) -> None:
+        with os.fdopen(fd, "rb", buffering=0) as pipe:
+            while True:
+                data = pipe.read(65536)
+                if not data:
+                    return
+                with self._lock:
+                    self.total += len(data)
+                    self.recent = (self.recent + data)[-2000:]
+                    room = self.limit // 2 - len(self.head)
+                    if room > 0:
+                        self.head += data[:room]
+                        data = data[room:]
+                    self.tail = (self.tail + data)[-(self.limit // 2):]
+
+    def take_recent(self) -> str:
+        """The tail of what was printed since the last call, decoded for a message."""
+        time.sleep(0.005)  # let the drain thread catch up with what the call just printed
+        with self._lock:
+            recent, self.recent = bytes(self.recent), bytearray()
+        return recent.decode("utf-8", errors="replace")
+
+    def text(self) -> str:
+        with self._lock:
+            skipped = self.total - len(self.head) - len(self.tail)
+            middle = f"\n[... {skipped} bytes of output skipped ...]\n" if skipped > 0 else ""
+            return (bytes(self.head).decode("utf-8", "replace") + middle + bytes(self.tail).decode("utf-8", "replace"))
+
+
+class ForkServer:
+    """The warm process (see :mod:`autograder.sandbox.forkserver`) and its control socket."""
+
+    def __init__(self, python: str = sys.executable):
+        self.root = tempfile.mkdtemp(prefix="autograder-sandbox-")
+        self._control, remote = socket.socketpair()
+        env = dict(os.environ, PYTHONPATH=_package_root() + os.pathsep + os.environ.get("PYTHONPATH", ""))
+        self.process = subprocess.Popen(
+            [python, "-m", "autograder.sandbox.forkserver", str(remote.fileno()), self.root],
+            pass_fds=[remote.fileno()], stdin=subprocess.DEVNULL, env=env,
+            start_new_session=True,  # Ctrl-C in the grader's terminal reaches the grader only
+        )
+        remote.close()
+        self._lock = threading.Lock()
+
+    def request(self, message: dict, fds: list[int] = ()) -> dict:
+        with self._lock:
+            socket.send_fds(self._control, [b"R"], list(fds))
+            wire.send(self._control, message)
+            return wire.receive(self._control, 2**26)
+
+    def spawn(self, limits: Limits, protected: list[str], readable: list[str]) -> tuple[int, socket.socket, int]:
+        """Fork a child; return its pid, the grader's end of its socket and of its output pipe."""
+        ours, theirs = socket.socketpair()
+        read_fd, write_fd = os.pipe()
+        try:
+            reply = self.request({"op": "spawn", "limits": asdict(limits), "protected": protected,
+                                  "readable": readable}, [theirs.fileno(), write_fd])
+        finally:
+            theirs.close()
+            os.close(write_fd)
+        return reply["pid"], ours, read_fd
+
+    def kill(self, pid: int) -> dict:
+        return self.request({"op": "kill", "pid": pid})
+
+    def status(self, pid: int) -> dict:
+        return self.request({"op": "status", "pid": pid})
+
+    def close(self) -> None:
+        try:
+            self._control.close()
+        finally:
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def _package_root() -> str:
+    return os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+class StudentProcess:
+    """One child with one submission loaded; ``generation`` tells restarts apart."""
+
+    def __init__(self, server: ForkServer, submission: Submission, module: str, limits: Limits,
+                 protected: list[str], skip: set[int], generation: int):
+        self.server = server
+        self.limits = limits
+        self.generation = generation
+        self.pid, self.sock, out_fd = server.spawn(limits, protected, [])
+        self.output = OutputCapture(out_fd, limits.output_bytes)
+        self.alive = True
+        self.last_output = ""
+        self.load_report: dict = {}
+        self.stuck_chunk: int | None = None
+        chunks = [
+            {"filename": c.filename, "lineno": c.lineno, "source": c.source}
+            for i, c in enumerate(submission.chunks) if i not in skip
+        ]
+        self.chunk_index = [i for i in range(len(submission.chunks)) if i not in skip]
+        self._load(module, chunks, submission.sources)
+
+    def _load(self, module: str, chunks: list[dict], sources: dict[str, str]) -> None:
+        deadline = time.monotonic() + self.limits.load_timeout
+        current = None
+        try:
+            wire.send(self.sock, {"module": module, "chunks": chunks, "sources": sources})
+            while True:
+                message = wire.receive(self.sock, 2**26, _resolve_handle(self), deadline=deadline)
+                if message.get("event") == "chunk":
+                    current = message["index"]
+                    continue
+                self.load_report = message
+                for error in message.get("errors", []):
+                    error["index"] = self.chunk_index[error["index"]]
+                return
+        except (TimeoutError, EOFError, OSError, wire.WireError) as exc:
+            self.stuck_chunk = self.chunk_index[current] if current is not None else None
+            self.kill()
+            self.load_report = {"failed": f"{type(exc).__name__}: {exc}"}
+
+    def request(self, message: dict, timeout: float, what: str) -> Any:
+        """Send one request and return the decoded ``ok`` value, or raise StudentCodeError."""
+        if not self.alive:
+            raise StudentCodeError("crash", f"{what}: your code's process is not running")
+        deadline = time.monotonic() + timeout
+        try:
+            wire.send(self.sock, message)
+            reply = wire.receive(self.sock, self.limits.reply_bytes, _resolve_handle(self), deadline=deadline)
+        except TimeoutError:
+            self.kill()
+            raise StudentCodeError(
+                "timeout", f"{what} did not finish within {timeout:g} s (an infinite loop, or far too much work?); "
+                "it was stopped", output=self.output.take_recent()) from None
+        except (EOFError, ConnectionError, BrokenPipeError):
+            ended = self.kill()
+            raise StudentCodeError("crash", f"{what}: {describe_exit(ended)}", output=self.output.take_recent()) from None
+        except wire.WireError as exc:
+            self.kill()
+            raise StudentCodeError("protocol", f"{what}: {exc}") from None
+        if not isinstance(reply, dict) or ("ok" not in reply and "error" not in reply):
+            self.kill()
+            raise StudentCodeError("protocol", f"{what}: the reply was malformed")
+        if "error" in reply:
+            error = reply["error"] if isinstance(reply["error"], dict) else {}
+            raise student_error(what, error, self.output.take_recent())
+        self.last_output = self.output.take_recent()
+        return reply["ok"]
+
+    def kill(self) -> dict:
+        if not self.alive:
+            return {}
+        self.alive = False
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+        try:
+            return self.server.kill(self.pid)
+        except (OSError, EOFError, wire.WireError):
+            return {}
+
+
+def describe_exit(ended: dict) -> str:
+    """Why a child went away, in a student's words."""
+    sig = ended.get("signal")
+    if sig == signal.SIGKILL:
+        return "the process running your code was killed (out of memory, or over the CPU time limit)"
+    if sig == signal.SIGXCPU:
+        return "the process running your code used up its CPU time limit"
+    if sig is not None:
+        return f"the process running your code crashed with signal {signal.Signals(sig).name}"
+    code = ended.get("exit_code")
+    if code is not None:
+        return (f"the process running your code exited with status {code} (os._exit() or exit() called "
+                "while the grader was waiting for a result); return a value instead")
+    return "the process running your code stopped unexpectedly"
+
+
+def student_error(what: str, error: dict, output: str) -> StudentCodeError:
+    kind = error.get("kind", "exception")
+    message = str(error.get("message", ""))
+    if kind == "missing":
+        return StudentCodeError(kind, f"{what}: {message}")
+    if kind == "not_implemented":
+        return StudentCodeError(kind, f"{what} is not implemented yet (it raised NotImplementedError: TODO)",
+                                str(error.get("traceback", "")))
+    if kind == "exit":
+        return StudentCodeError(kind, f"{what} called sys.exit()/exit({message}); return a value instead",
+                                str(error.get("traceback", "")), output)
+    return StudentCodeError(kind, f"{what} raised {error.get('type', 'an error')}: {message}",
+                            str(error.get("traceback", "")), output)
+
+
+def _resolve_handle(process: StudentProcess):
+    def resolve(tag: str, body: Any) -> Any:
+        if tag != "$handle" or not isinstance(body, list) or len(body) != 2:
+            raise wire.WireError(f"unexpected {tag} from student code")
+        return RemoteRef(process, int(body[0]), str(body[1])[:200])
+    return resolve
+
+
+class RemoteRef:
+    """A decoded handle: which child, which object. The judge wraps it for tests."""
+
+    def __init__(self, process: StudentProcess, handle_id: int, type_name: str):
+        self.process = process
+        self.handle = wire.Handle(handle_id, type_name)
+
+
+class Sandbox:
+    """A submission's code running in a child, restarted as needed, for one grading run.
+
+    A chunk whose loading timed out or killed the process is skipped in the next child, so a
+    ``while True`` or an ``os._exit()`` at top level costs only that chunk.
+    """
+
+    def __init__(self, server: ForkServer, submission: Submission, module: str, limits: Limits | None = None,
+                 protected: list[str] = ()):
+        self.server = server
+        self.submission = submission
+        self.module = module
+        self.limits = limits or Limits()
+        self.protected = [os.path.abspath(p) for p in protected]
+        self.skipped: dict[int, str] = {}
+        self.process: StudentProcess | None = None
+        self.generation = 0
+        self.isolation: dict = {}
+
+    def ensure(self) -> StudentProcess:
+        if self.process is not None and self.process.alive:
+            return self.process
+        for _ in range(len(self.submission.chunks) + 1):
+            self.generation += 1
+            process = StudentProcess(self.server, self.submission, self.module, self.limits, self.protected,
+                                     set(self.skipped), self.generation)
+            if process.alive:
+                self.process = process
+                self.isolation = process.load_report.get("isolation", self.isolation)
+                return process
+            if process.stuck_chunk is None:
+                raise StudentCodeError("crash", f"your code could not be started: {process.load_report.get('failed')}")
+            chunk = self.submission.chunks[process.stuck_chunk]
+            self.skipped[process.stuck_chunk] = (
+                f"{chunk.filename}, line {chunk.lineno}: running this top-level code timed out or ended the "
+                f"process, so it was skipped")
+        raise StudentCodeError("crash", "your code could not be started")
+
+    def load_errors(self) -> list[str]:
+        """Messages about top-level code that failed when it ran (not syntax errors)."""
+        process = self.ensure()
+        messages = list(self.skipped.values())
+        for error in process.load_report.get("errors", []):
+            chunk = self.submission.chunks[error["index"]]
+            messages.append(f"{chunk.filename}, line {chunk.lineno}: {error.get('type')}: {error.get('message')}")
+        return messages
+
+    def request(self, message: dict, what: str, timeout: float | None = None) -> Any:
+        process = self.ensure()
+        return process.request(message, timeout or self.limits.call_timeout, what)
+
+    def close(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process = None
