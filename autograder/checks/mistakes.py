@@ -13,8 +13,10 @@ A suite's ``mistakes.py`` declares them as real code::
         ...
 
 The decorated function (or class) is a drop-in replacement for ``masked_softmax`` in the
-reference module: names it uses resolve in that module, so it may call the reference's other
-functions. A catalogue serves twice:
+reference module: ``mistakes.py`` runs in a namespace pre-filled with the reference's names, so a
+mistake may call the reference's other functions, or subclass the reference class it replaces
+and override one method (such a subclass is spliced in *after* the original instead of replacing
+it). A catalogue serves twice:
 
 - **hints**: when a student's output is wrong, the checks run each variant of that function on the
   same inputs; if one reproduces the student's output, its hint is added to the message;
@@ -25,7 +27,6 @@ functions. A catalogue serves twice:
 from __future__ import annotations
 
 import ast
-import importlib.util
 import inspect
 import sys
 import textwrap
@@ -74,22 +75,39 @@ def _renamed_source(obj, new_name: str) -> str:
 
 
 def splice(reference_source: str, mistake: Mistake) -> str:
-    """The reference source with ``mistake.replaces`` swapped for the mistake's definition."""
+    """The reference source with ``mistake.replaces`` swapped for the mistake's definition.
+
+    A mistake that subclasses the class it replaces goes right after the original, so that the
+    name ends up bound to the subclass.
+    """
     tree = ast.parse(reference_source)
     lines = reference_source.split("\n")
+    replacement = mistake.source.split("\n")
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name == mistake.replaces:
             start = min([node.lineno] + [d.lineno for d in node.decorator_list]) - 1
-            return "\n".join(lines[:start] + mistake.source.split("\n") + lines[node.end_lineno:])
+            if _subclasses_itself(mistake):
+                return "\n".join(lines[:node.end_lineno] + ["", ""] + replacement + lines[node.end_lineno:])
+            return "\n".join(lines[:start] + replacement + lines[node.end_lineno:])
     raise LookupError(f"the reference defines no top-level {mistake.replaces!r}")
 
 
-def load_catalogue(suite_dir: Path) -> Catalogue:
-    """Import ``<suite_dir>/mistakes.py`` (an empty catalogue when there is none)."""
+def _subclasses_itself(mistake: Mistake) -> bool:
+    node = ast.parse(mistake.source).body[0]
+    return isinstance(node, ast.ClassDef) and any(
+        isinstance(base, ast.Name) and base.id == mistake.replaces for base in node.bases)
+
+
+def load_catalogue(suite_dir: Path, reference: types.ModuleType) -> Catalogue:
+    """Run ``<suite_dir>/mistakes.py`` among the reference's names (empty when there is none)."""
     path = suite_dir / "mistakes.py"
     if not path.is_file():
         return Catalogue()
-    module = _import_file(f"autograder_mistakes_{suite_dir.name}", path)
+    module = types.ModuleType(f"autograder_mistakes_{suite_dir.name}")
+    module.__dict__.update({k: v for k, v in vars(reference).items() if not k.startswith("__")})
+    module.__file__ = str(path)
+    sys.modules[module.__name__] = module  # inspect.getsource finds a class's file through it
+    exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), module.__dict__)
     return module.catalogue
 
 
@@ -99,14 +117,4 @@ def load_variant(reference_path: Path, mistake: Mistake) -> types.ModuleType:
     module = types.ModuleType(f"variant_{mistake.id}")
     module.__file__ = f"<variant {mistake.id}>"
     exec(compile(source, module.__file__, "exec"), module.__dict__)
-    return module
-
-
-def _import_file(name: str, path: Path) -> types.ModuleType:
-    if name in sys.modules and getattr(sys.modules[name], "__file__", None) == str(path):
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
     return module

@@ -22,7 +22,7 @@ class ReferenceModule:
     def __init__(self, assignment: Assignment):
         self.assignment = assignment
         self.module = _load_reference(assignment)
-        self.catalogue: Catalogue = load_catalogue(assignment.suite_dir)
+        self.catalogue: Catalogue = load_catalogue(assignment.suite_dir, self.module)
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):

@@ -71,7 +71,7 @@ def sample_layout(
         half_sizes[ok, slot] = half[rows, chosen][ok]
         placed[ok, slot] = True
         hidden[ok] += overlap[rows, chosen][ok]
-    return _compact(Layout(placed, labels, colours, centres, half_sizes))
+    return compact(Layout(placed, labels, colours, centres, half_sizes))
 
 
 def _candidates(rng, num_images, canvas, size_range):
@@ -101,7 +101,7 @@ def _fits(centre, half, centres, half_sizes, placed, hidden, allow_overlap):
     return visible_enough.all(axis=2), overlap
 
 
-def _compact(layout: Layout) -> Layout:
+def compact(layout: Layout) -> Layout:
     """Move placed slots to the front of each row, keeping their draw order."""
     order = np.argsort(~layout.placed, axis=1, kind="stable")  # (B, K)
 

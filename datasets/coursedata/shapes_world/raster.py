@@ -81,17 +81,28 @@ def tight_boxes(instance_masks: np.ndarray) -> np.ndarray:
     return boxes
 
 
-def paint(owner: np.ndarray, colours: np.ndarray, background: np.ndarray) -> np.ndarray:
-    """Return float32 images (B, 3, H, W): each pixel takes its owner's colour, else ``background``."""
-    palette = np.concatenate([background[None, :], RGB], axis=0)  # row 0 is the background
-    colour_of_pixel = np.take_along_axis(colours, owner.reshape(len(owner), -1).clip(min=0), axis=1)
-    colour_of_pixel = np.where(owner.reshape(len(owner), -1) >= 0, colour_of_pixel + 1, 0)  # (B, H*W)
-    images = palette[colour_of_pixel].reshape(owner.shape + (3,))  # (B, H, W, 3)
-    return np.ascontiguousarray(images.transpose(0, 3, 1, 2))  # (B, 3, H, W)
+def per_pixel(owner: np.ndarray, values: np.ndarray, fill: int) -> np.ndarray:
+    """Return ``values[b, owner[b, i, j]]`` at every pixel, or ``fill`` where ``owner`` is -1.
+
+    Args:
+        owner (ndarray[B, H, W]): slot painted last at each pixel, -1 for background.
+        values (ndarray[B, K]): one integer per slot (e.g. its colour id).
+        fill (int): value for background pixels.
+
+    Returns:
+        ndarray[B, H, W] of ``values``' dtype.
+    """
+    num_images, num_slots = values.shape
+    # One flat gather: entry b * K + k holds values[b, k], and the extra last entry is ``fill``.
+    table = np.append(values.ravel(), fill)
+    offsets = (num_slots * np.arange(num_images))[:, None, None]
+    return table[np.where(owner >= 0, owner + offsets, num_images * num_slots)]
 
 
-def semantic(owner: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """Return int64 (B, H, W): 0 for background, ``1 + shape id`` where a shape shows."""
-    flat_owner = owner.reshape(len(owner), -1)
-    label_of_pixel = np.take_along_axis(labels, flat_owner.clip(min=0), axis=1)
-    return np.where(flat_owner >= 0, label_of_pixel + 1, 0).reshape(owner.shape)
+def paint(colour_of_pixel: np.ndarray, background: np.ndarray) -> np.ndarray:
+    """Return float32 images (B, 3, H, W) from colour ids per pixel (0 = background, c + 1 = colour c)."""
+    palette = np.concatenate([background[None, :], RGB], axis=0)  # (1 + colours, 3)
+    images = np.empty((colour_of_pixel.shape[0], 3) + colour_of_pixel.shape[1:], dtype=np.float32)
+    for channel in range(3):  # channel by channel writes straight into (B, 3, H, W), no transpose
+        np.take(palette[:, channel], colour_of_pixel, out=images[:, channel], mode="clip")
+    return images
