@@ -12,10 +12,13 @@ from autograder.judge.describe import describe, describe_call
 from autograder.sandbox.session import StudentCodeError
 
 
-def has_signature(student, name: str, parameters: list[str]) -> None:
-    """Fail unless the student's ``name`` is defined and takes exactly ``parameters``, in order.
+def has_signature(student, name: str, parameters: list[str], *, example: tuple = ()) -> None:
+    """Fail unless the student's ``name`` is defined, takes exactly ``parameters`` in order, and
+    runs on ``example`` (positional arguments) without raising.
 
-    Checked from the submitted source (the same AST the loader kept), so nothing runs.
+    The signature is read from the submitted source (the same AST the loader kept). Running an
+    example matters because the template already has the right signature: an API test must not
+    give points to a TODO.
     """
     definition = student.definition(name)
     if definition is None:
@@ -23,6 +26,7 @@ def has_signature(student, name: str, parameters: list[str]) -> None:
     if definition["parameters"] != parameters:
         raise CheckFailure(f"`{name}` takes ({', '.join(definition['parameters'])}); the assignment asks for "
                            f"({', '.join(parameters)})")
+    getattr(student, name).call(example)
 
 
 def has_parameters(module_handle, expected: dict[str, tuple[int, ...]]) -> None:

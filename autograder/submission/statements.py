@@ -136,7 +136,8 @@ def _attach_decorators(starts: list[int], lines: list[str]) -> list[int]:
     """A decorator line and the definition under it form one segment."""
     kept = []
     for start in starts:
-        if kept and lines[kept[-1]].startswith("@"):
+        follows_decorator = kept and lines[kept[-1]].startswith("@")
+        if follows_decorator and re.match(r"(@|def |async |class )", lines[start]):
             continue
         kept.append(start)
     return kept

@@ -143,10 +143,10 @@ class MultiHeadAttention(nn.Module):
 
     def __init__(self, d_model, num_heads, bias=True):
         super().__init__()
+        ### BEGIN SOLUTION
         if d_model % num_heads != 0:
             raise ValueError(f"d_model={d_model} is not divisible by num_heads={num_heads}")
         self.num_heads = num_heads
-        ### BEGIN SOLUTION
         self.W_q = nn.Linear(d_model, d_model, bias=bias)
         self.W_k = nn.Linear(d_model, d_model, bias=bias)
         self.W_v = nn.Linear(d_model, d_model, bias=bias)

@@ -41,8 +41,9 @@ class TestAdditiveAttention:
 class TestScaledDotProductAttention:
     @pytest.mark.grade(1, "api")
     def test_signature(self, student):
-        """Is it defined as scaled_dot_product_attention(q, k, v, mask=None)?"""
-        checks.has_signature(student, "scaled_dot_product_attention", ["q", "k", "v", "mask"])
+        """Is scaled_dot_product_attention(q, k, v, mask=None) defined, and does it run?"""
+        checks.has_signature(student, "scaled_dot_product_attention", ["q", "k", "v", "mask"],
+                             example=(checks.randn(1, 2, 4), checks.randn(1, 3, 4), checks.randn(1, 3, 2)))
 
     @pytest.mark.grade(2, "numerics")
     @pytest.mark.parametrize("seed", range(2))

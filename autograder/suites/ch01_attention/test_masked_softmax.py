@@ -10,8 +10,8 @@ from autograder import checks
 class TestMaskedSoftmax:
     @pytest.mark.grade(1, "api")
     def test_signature(self, student):
-        """Is masked_softmax defined as masked_softmax(X, valid_lens=None)?"""
-        checks.has_signature(student, "masked_softmax", ["X", "valid_lens"])
+        """Is masked_softmax(X, valid_lens=None) defined, and does it run?"""
+        checks.has_signature(student, "masked_softmax", ["X", "valid_lens"], example=(checks.randn(1, 2, 3),))
 
     @pytest.mark.grade(1, "numerics")
     @pytest.mark.parametrize("seed", range(2))

@@ -1,0 +1,1 @@
+"""Student material generated from the reference: templates, notebooks, the release folder."""
