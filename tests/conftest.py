@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 import torch
 
@@ -28,10 +30,13 @@ def fork_server():
 
 @pytest.fixture(scope="session")
 def grade(fork_server):
-    """grade(assignment_id, source, name=None, only=None) -> results document."""
+    """grade(assignment_id, source, name=None, only=None, limits=None) -> results document."""
 
-    def grade_source(assignment_id: str, source: str | bytes, name: str | None = None, only=None) -> dict:
+    def grade_source(assignment_id: str, source: str | bytes, name: str | None = None, only=None,
+                     limits=None) -> dict:
         assignment = load_assignment(assignment_id)
+        if limits is not None:
+            assignment = dataclasses.replace(assignment, limits=limits)
         data = source.encode() if isinstance(source, str) else source
         submission = load_submission_bytes(name or f"{assignment.module}.py", data, keep=assignment.keep)
         return grade_submission(assignment, submission=submission, server=fork_server, only=only)

@@ -11,7 +11,7 @@ class CheckFailure(AssertionError):
 
 
 @dataclass(frozen=True)
-class TestContext:
+class GradingContext:
     """What the checks library knows about the test it runs in.
 
     ``reveal_expected`` is False for hidden tests: their messages say where and how much a value
@@ -22,4 +22,4 @@ class TestContext:
     device: str = "cpu"
 
 
-current = contextvars.ContextVar("autograder_test_context", default=TestContext())
+current = contextvars.ContextVar("autograder_test_context", default=GradingContext())

@@ -29,7 +29,7 @@ import numpy as np
 import pytest
 import torch
 
-from autograder.checks.failure import CheckFailure, TestContext, current
+from autograder.checks.failure import CheckFailure, GradingContext, current
 from autograder.sandbox.session import StudentCodeError
 
 TAGS = ("api", "shape", "dtype", "numerics", "gradient", "convergence", "parity", "determinism")
@@ -123,7 +123,7 @@ class JudgePlugin:
         self.run.current = TestResult(
             nodeid=item.nodeid, name=_display_name(item), function=_covers(item), points=mark.points,
             tags=mark.tags, visibility=mark.visibility, description=doc)
-        token = current.set(TestContext(reveal_expected=mark.visibility == "visible"))
+        token = current.set(GradingContext(reveal_expected=mark.visibility == "visible"))
         state = _save_random_state()
         started = time.perf_counter()
         try:
@@ -175,7 +175,10 @@ def _failure_message(excinfo) -> tuple[str, str]:
     if isinstance(exc, (CheckFailure, StudentCodeError)):
         return str(exc), ""
     if isinstance(exc, AssertionError):
-        return str(exc) or "a check in the hidden suite failed", ""
+        # Only the author's message: an explanation added by assertion rewriting (when the grader
+        # itself runs under pytest) would print the compared values, hidden expectations included.
+        message = str(exc).split("\nassert ")[0]
+        return ("" if message.startswith("assert ") else message) or "a check in the hidden suite failed", ""
     detail = "".join(traceback.format_exception(exc))[-4000:]
     return ("the grader failed while running this test (not your fault); your instructor has been told",
             detail)

@@ -79,7 +79,9 @@ def _run_suite(run: GradingRun) -> None:
     if run.submission.fatal is not None:
         run.sandbox.close()
     args = [str(run.assignment.suite_dir), "-c", str(_PYTEST_INI), "--rootdir", str(run.assignment.suite_dir),
-            "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:stepwise", "--import-mode=importlib"]
+            "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:stepwise", "--import-mode=importlib",
+            # Plain asserts: rewritten ones would print the compared values, hidden expectations included.
+            "--assert=plain"]
     plugin = JudgePlugin(run)
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         code = pytest.main(args, plugins=[plugin])

@@ -17,6 +17,7 @@ Nothing is trained: the numbers teach search, not vision.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,13 +74,22 @@ def index_of(architecture) -> int:
     Returns:
         int: in ``[0, NUM_ARCHITECTURES)``; edge 0 is the most significant digit.
     """
-    ids = [OPERATIONS.index(op) if isinstance(op, str) else int(op) for op in architecture]
+    ids = [_operation_id(op) for op in architecture]
     if len(ids) != len(EDGES) or not all(0 <= i < len(OPERATIONS) for i in ids):
-        raise ValueError(f"an architecture is {len(EDGES)} operations from {OPERATIONS}, got {architecture!r}")
+        raise ValueError(f"an architecture is {len(EDGES)} operations from {OPERATIONS}, got {list(architecture)!r}")
     index = 0
     for op in ids:
         index = index * len(OPERATIONS) + op
     return index
+
+
+def _operation_id(op) -> int:
+    """Return the id of an operation given by name or by an integer (Python, numpy or 0-d tensor)."""
+    if isinstance(op, str):
+        if op not in OPERATIONS:
+            raise ValueError(f"unknown operation {op!r}; choose from {OPERATIONS}")
+        return OPERATIONS.index(op)
+    return operator.index(op)
 
 
 def architecture_at(index: int) -> tuple[str, ...]:

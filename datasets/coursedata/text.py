@@ -82,7 +82,7 @@ def shakespeare(works: tuple[str, ...] | None = None, val_fraction: float = 0.1)
     arrays = cached_arrays(key, lambda: _build_corpus(chosen))
     ids = torch.from_numpy(arrays["ids"]).long()
     cut = int(round(len(ids) * (1.0 - val_fraction)))
-    return CharCorpus(chars=list(arrays["chars"]), train=ids[:cut], val=ids[cut:])
+    return CharCorpus(chars=[str(c) for c in arrays["chars"]], train=ids[:cut], val=ids[cut:])
 
 
 def random_blocks(ids: Tensor, num_blocks: int, block_size: int, seed: int = 0) -> tuple[Tensor, Tensor]:
