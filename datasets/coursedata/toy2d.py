@@ -9,7 +9,7 @@ shuffled, and all randomness comes from a ``torch.Generator`` seeded with ``seed
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import torch
 from torch import Tensor

@@ -27,8 +27,8 @@ LOADERS = {
 
 @pytest.mark.parametrize("name", sorted(LOADERS))
 def test_missing_data_set_says_how_to_fetch_it(name, empty_downloads):
-    """Does a missing data set raise DatasetNotDownloaded naming the folder and the exact fetch command?"""
-    with pytest.raises(downloads.DatasetNotDownloaded) as raised:
+    """Does a missing data set raise DatasetNotDownloadedError naming the folder and the exact fetch command?"""
+    with pytest.raises(downloads.DatasetNotDownloadedError) as raised:
         LOADERS[name]()
     message = str(raised.value)
     assert f"python -m coursedata.downloads {name}" in message
@@ -60,7 +60,7 @@ def test_fetched_mnist_loads_with_the_official_split(empty_downloads):
         write_idx(raw / f"{prefix}-labels-idx1-ubyte", np.arange(count) % 10)
     split = downloads.mnist()
     assert split.x_train.shape == (6, 1, 28, 28) and split.x_test.shape == (4, 1, 28, 28)
-    assert split.x_train.dtype == torch.float32 and 0 <= split.x_train.min() and split.x_train.max() <= 1
+    assert split.x_train.dtype == torch.float32 and split.x_train.min() >= 0 and split.x_train.max() <= 1
     assert split.y_test.tolist() == [0, 1, 2, 3] and split.y_test.dtype == torch.int64
 
 
@@ -69,7 +69,9 @@ def test_partial_fetch_is_reported_as_missing(empty_downloads):
     raw = empty_downloads / "fashion_mnist" / "FashionMNIST" / "raw"
     raw.mkdir(parents=True)
     (raw / "train-images-idx3-ubyte").write_bytes(gzip.compress(b""))
-    with pytest.raises(downloads.DatasetNotDownloaded, match=r"train-labels-idx1-ubyte is missing \(and 2 more files\)"):
+    with pytest.raises(
+        downloads.DatasetNotDownloadedError, match=r"train-labels-idx1-ubyte is missing \(and 2 more files\)"
+    ):
         downloads.fashion_mnist()
 
 

@@ -80,6 +80,7 @@ class TestKarateClub:
         assert club.train_mask.nonzero().flatten().tolist() == [0, 33]
         assert torch.equal(club.test_mask, ~club.train_mask)
 
+    @pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated:FutureWarning")
     def test_community_labels_match_torch_geometric(self):
         """Are the 'community' labels, masks and edges those of torch_geometric's KarateClub?"""
         from torch_geometric.datasets import KarateClub

@@ -65,7 +65,12 @@ class TestProblems:
         """Are all tensors float32 with matching row counts, and does x_test reshape to the grid?"""
         problem = PROBLEMS[name][0](seed=0)
         d = len(problem.coordinates)
-        pairs = [("x_interior", "source"), ("x_boundary", "u_boundary"), ("x_initial", "u_initial"), ("x_test", "u_test")]
+        pairs = [
+            ("x_interior", "source"),
+            ("x_boundary", "u_boundary"),
+            ("x_initial", "u_initial"),
+            ("x_test", "u_test"),
+        ]
         for points, values in pairs:
             x, u = getattr(problem, points), getattr(problem, values)
             assert x.dtype == u.dtype == torch.float32

@@ -238,7 +238,9 @@ def expected_answer(question: str, batch, b: int) -> str:
         return matching[0]
     if m := re.fullmatch(r"is there an? (\w+) (\w+)\?", question):
         return "yes" if (m[2], m[1]) in objs else "no"
-    if m := re.fullmatch(r"is (the .+?) (above|below|to the left of|to the right of|in front of|behind) (the .+)\?", question):
+    if m := re.fullmatch(
+        r"is (the .+?) (above|below|to the left of|to the right of|in front of|behind) (the .+)\?", question
+    ):
         a, b2 = resolve(m[1], batch, b), resolve(m[3], batch, b)
         (xa, ya), (xb, yb) = centres(batch, b)[a], centres(batch, b)[b2]
         dx, dy = xa - xb, ya - yb

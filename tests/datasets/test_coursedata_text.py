@@ -60,7 +60,9 @@ def test_random_blocks_targets_are_inputs_shifted_by_one():
     assert torch.equal(targets, inputs + 1)
 
 
-@pytest.mark.parametrize("kind, size, first", [("female", 4275, "Mary"), ("male", 1219, "James"), ("last", 88799, "Smith")])
+@pytest.mark.parametrize(
+    "kind, size, first", [("female", 4275, "Mary"), ("male", 1219, "James"), ("last", 88799, "Smith")]
+)
 def test_name_lists(kind, size, first):
     """Do the census lists have their known sizes, most frequent name first, with float32 frequencies?"""
     names = text.names(kind)

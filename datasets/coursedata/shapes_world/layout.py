@@ -109,4 +109,6 @@ def compact(layout: Layout) -> Layout:
         index = order.reshape(order.shape + (1,) * (array.ndim - 2))
         return np.take_along_axis(array, index, axis=1)
 
-    return Layout(*(take(array) for array in (layout.placed, layout.labels, layout.colours, layout.centres, layout.half_sizes)))
+    return Layout(
+        *(take(array) for array in (layout.placed, layout.labels, layout.colours, layout.centres, layout.half_sizes))
+    )

@@ -1,0 +1,1 @@
+"""The course: its configuration (assignments, deadlines, late policy) and its roster."""
