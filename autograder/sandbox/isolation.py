@@ -8,8 +8,9 @@ Applied in the child right after it is forked, in this order (order matters):
    network at all, and the protected folders (reference, hidden suites, gradebook, other
    submissions) covered by empty read-only tmpfs mounts;
 4. Landlock: read-only access to the Python installation and system folders, write access to
-   the child's own fresh folder only, no TCP, no signals outside the sandbox. Last, because
-   mounting needs the file system access Landlock takes away.
+   the child's own fresh folder only, no TCP, no signals outside the sandbox. After the mounts,
+   because mounting needs the file system access Landlock takes away;
+5. seccomp: no new processes (threads are fine), which bounds fork bombs even as root.
 
 Each layer that cannot be applied is reported as such; the report travels into every result's
 ``extra_data.isolation``, so an instructor sees what actually held.
@@ -25,7 +26,7 @@ import site
 import sys
 from dataclasses import asdict, dataclass, field
 
-from autograder.sandbox import landlock
+from autograder.sandbox import landlock, seccomp
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWNET = 0x40000000
@@ -93,6 +94,10 @@ def apply(limits: Limits, paths: SandboxPaths) -> dict:
             report["landlock"]["skipped_paths_containing_protected"] = shadowed
     except (OSError, landlock.LandlockUnavailable) as exc:
         report["landlock"] = f"not in force: {exc}"
+    try:
+        report["seccomp"] = seccomp.forbid_new_processes()
+    except seccomp.SeccompUnavailable as exc:
+        report["seccomp"] = f"not in force: {exc}"
     report["uid"] = _uid_report()
     report["summary"] = summarise(report)
     return report
@@ -105,6 +110,8 @@ def summarise(report: dict) -> str:
     layers += [f"{name} namespace" for name, state in ns.items() if state == "isolated"]
     if isinstance(report.get("landlock"), dict):
         layers.append(f"landlock ABI {report['landlock']['abi']}")
+    if not str(report.get("seccomp", "not")).startswith("not"):
+        layers.append("seccomp (no new processes)")
     return ", ".join(layers)
 
 

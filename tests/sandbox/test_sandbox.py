@@ -192,3 +192,49 @@ def test_os_exit_at_import_costs_only_that_statement(fork_server):
         assert call(box, "f") == 1
     finally:
         box.close()
+
+
+FORKING = '''
+import os, subprocess, threading, torch
+
+def fork_once():
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    return pid
+
+def run_shell():
+    return subprocess.run(["true"]).returncode
+
+def threads_still_work():
+    results = []
+    workers = [threading.Thread(target=lambda: results.append(1)) for _ in range(4)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    return len(results) + int(torch.ones(64, 64).matmul(torch.ones(64, 64)).sum().item() > 0)
+
+def fork_bomb():
+    while True:
+        os.fork()
+'''
+
+
+@pytest.fixture
+def forking(fork_server):
+    box = Sandbox(fork_server, load_submission_bytes("student.py", FORKING.encode()), "student", Limits(call_timeout=5))
+    yield box
+    box.close()
+
+
+@pytest.mark.parametrize("name", ["fork_once", "run_shell", "fork_bomb"])
+def test_no_new_processes(forking, name):
+    """Are fork, subprocess and a fork bomb refused (PermissionError), bounding a fork bomb even as root?"""
+    with pytest.raises(StudentCodeError, match="PermissionError|BlockingIOError"):
+        call(forking, name)
+
+
+def test_threads_still_work(forking):
+    """Do threads (and torch ops) still work under the no-new-processes filter?"""
+    assert call(forking, "threads_still_work") == 5
