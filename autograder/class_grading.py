@@ -124,12 +124,10 @@ def publish(run: ClassRun) -> None:
             path = results_dir / grade_row.assignment / f"{_safe_name(grade_row.student.student_id)}.json"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(grade_row.results, ensure_ascii=False, indent=1), encoding="utf-8")
-    try:
-        from autograder.exports import EXPORTERS, export
-    except ImportError:
-        return
-    for name in EXPORTERS:
-        result = export(name, run.grades, run.course, run.output / "exports")
+    from autograder.exports import export_all
+
+    titles = {a: load_assignment(a).title for a in run.assignment_ids}
+    for name, result in export_all(run.grades, run.course, run.output / "exports", titles).items():
         run.export_paths += result.paths
         run.export_unplaced += [f"{name}: {item}" for item in result.unplaced]
 

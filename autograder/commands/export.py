@@ -18,16 +18,17 @@ def run(args) -> int:
     from autograder.course.config import load_config
     from autograder.course.locations import resolve
     from autograder.course.roster import load_roster
-    from autograder.exports import EXPORTERS, export
+    from autograder.assignment import load_assignment
+    from autograder.exports import export_all
     from autograder.gradebook import open_gradebook
 
     paths = resolve(args.class_dir, args.course, args.roster, args.submissions, args.output)
     course, roster = load_config(paths.course), load_roster(paths.roster)
-    formats = args.format or list(EXPORTERS)
+    assignment_ids = select_assignments(course, args.assignment)
     with open_gradebook(paths.gradebook) as gradebook:
-        grades = tabulate_from_gradebook(gradebook, course, roster, select_assignments(course, args.assignment))
-    for name in formats:
-        result = export(name, grades, course, paths.output / "exports")
+        grades = tabulate_from_gradebook(gradebook, course, roster, assignment_ids)
+    titles = {a: load_assignment(a).title for a in assignment_ids}
+    for name, result in export_all(grades, course, paths.output / "exports", titles, args.format or None).items():
         for path in result.paths:
             print(f"{name}: {path}")
         for item in result.unplaced:

@@ -47,4 +47,15 @@ def export(name: str, grades: Sequence[FinalGrade], course: CourseConfig, out_di
     return exporter_class(**options).export(grades, course, Path(out_dir))
 
 
-__all__ = ["EXPORTERS", "ExportResult", "Exporter", "UnknownExporterError", "export"]
+# The exporters whose files show assignment titles (the others key columns by id only).
+TITLED = frozenset({"canvas", "moodle", "blackboard"})
+
+
+def export_all(grades: Sequence[FinalGrade], course: CourseConfig, out_dir: str | Path,
+               titles: dict[str, str] | None = None, names: Sequence[str] | None = None) -> dict[str, ExportResult]:
+    """Run every exporter (or those in ``names``), giving titles to those that show them."""
+    return {name: export(name, grades, course, out_dir, **({"titles": titles} if titles and name in TITLED else {}))
+            for name in (names or EXPORTERS)}
+
+
+__all__ = ["EXPORTERS", "ExportResult", "Exporter", "UnknownExporterError", "export", "export_all"]

@@ -2,7 +2,7 @@
 
 An exporter is a class with one method, ``export(grades, course, out_dir) -> ExportResult``; its
 options (titles, identifier column, ...) go to its constructor. It writes only inside ``out_dir``,
-never raises on a data problem it can describe, and names in ``unplaced`` every student and
+raises only on grades that cannot be (two rows for one grade, a NaN total), and names in ``unplaced`` every student and
 assignment it could not put where the LMS will look for it, with the reason.
 """
 

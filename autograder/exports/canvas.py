@@ -62,7 +62,8 @@ class CanvasExporter:
         for assignment in table.assignments:
             header, problem = self._header(assignment, course)
             if header is not None and header in (h for _, h in columns):
-                header, problem = None, f"assignment {assignment}: its header {header!r} repeats another column's; left out"
+                problem = f"assignment {assignment}: its header {header!r} repeats another column's; left out"
+                header = None
             if problem:
                 unplaced.append(problem)
             if header is not None:

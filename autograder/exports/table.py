@@ -11,6 +11,7 @@ Shared rules, decided once here so that every export says the same thing:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -29,7 +30,7 @@ class GradeTable:
 
     @classmethod
     def of(cls, grades: Sequence[FinalGrade]) -> GradeTable:
-        """Raises ``ValueError`` when a student has two rows for one assignment."""
+        """Raises ``ValueError`` when a student has two rows for one assignment or a total is not a number."""
         students: dict[str, Student] = {}
         assignments: dict[str, None] = {}
         cells: dict[tuple[str, str], FinalGrade] = {}
@@ -37,6 +38,8 @@ class GradeTable:
             key = (grade.student.student_id, grade.assignment)
             if key in cells:
                 raise ValueError(f"two grades for student {key[0]!r} on assignment {key[1]!r}")
+            if not all(math.isfinite(v) for v in (grade.total, grade.total_max)):
+                raise ValueError(f"grade of student {key[0]!r} on {key[1]!r} is {grade.total}/{grade.total_max}")
             cells[key] = grade
             students.setdefault(grade.student.student_id, grade.student)
             assignments.setdefault(grade.assignment, None)

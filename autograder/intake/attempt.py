@@ -32,7 +32,14 @@ class Attempt:
 
 @dataclass(frozen=True)
 class Unplaced:
-    """A file intake could not attach to a student or an assignment, and why."""
+    """A file intake could not attach to a student or an assignment, and why.
+
+    Attributes:
+        origin: a printable pointer to the file (relative to the submissions folder; inside an
+            archive ``<archive>::<entry>``), or to a folder or archive when the problem is one
+            of the whole.
+        reason: what is wrong, in words an instructor can act on.
+    """
 
     origin: str
     reason: str
@@ -40,5 +47,7 @@ class Unplaced:
 
 @dataclass
 class Intake:
+    """What intake found: every attempt, and every file it could not attach, with the reason."""
+
     attempts: list[Attempt] = field(default_factory=list)
     unplaced: list[Unplaced] = field(default_factory=list)
