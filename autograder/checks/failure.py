@@ -15,11 +15,13 @@ class GradingContext:
     """What the checks library knows about the test it runs in.
 
     ``reveal_expected`` is False for hidden tests: their messages say where and how much a value
-    is wrong, but never print the expected values.
+    is wrong, but never print the expected values. ``assignment`` and ``suite_version`` key the
+    on-disk cache of reference runs.
     """
 
     reveal_expected: bool = True
-    device: str = "cpu"
+    assignment: str = ""
+    suite_version: str = ""
 
 
 current = contextvars.ContextVar("autograder_test_context", default=GradingContext())

@@ -123,7 +123,8 @@ class JudgePlugin:
         self.run.current = TestResult(
             nodeid=item.nodeid, name=_display_name(item), function=_covers(item), points=mark.points,
             tags=mark.tags, visibility=mark.visibility, description=doc)
-        token = current.set(GradingContext(reveal_expected=mark.visibility == "visible"))
+        token = current.set(GradingContext(reveal_expected=mark.visibility == "visible",
+                                           assignment=self.run.assignment_id, suite_version=self.run.suite_version))
         state = _save_random_state()
         started = time.perf_counter()
         try:

@@ -41,6 +41,14 @@ class GradingRun:
     collection_errors: list[str] = field(default_factory=list)
     current: TestResult | None = None
 
+    @property
+    def assignment_id(self) -> str:
+        return getattr(self.assignment, "id", "")
+
+    @property
+    def suite_version(self) -> str:
+        return getattr(self.assignment, "suite_version", "")
+
 
 def grade_submission(assignment: Assignment, path: str | Path | None = None, *, submission: Submission | None = None,
                      server: ForkServer | None = None, student_id: str = "", only: set[str] | None = None) -> dict:

@@ -41,6 +41,12 @@ class TestPlotAttentionHeatmap:
             raise checks.CheckFailure(f"the title should be 't'; the axes title is {main['title']!r}")
 
 
+def _reference_losses(reference, x_train, y_train) -> list[float]:
+    torch.manual_seed(0)
+    _, losses = reference.train_retrieval_model(x_train, y_train, VOCAB)
+    return losses
+
+
 def _check_is_figure(value):
     if not (isinstance(value, dict) and value.get("kind") == "matplotlib.figure"):
         raise checks.CheckFailure(f"plot_attention_heatmap should return a matplotlib Figure, got "
@@ -62,10 +68,12 @@ class TestRetrievalModel:
 @pytest.mark.covers("train_retrieval_model")
 class TestTrainRetrievalModel:
     @pytest.mark.grade(8, "convergence")
-    def test_reaches_held_out_accuracy(self, student, record):
+    def test_reaches_held_out_accuracy(self, student, reference, record):
         """Trained on 2,000 examples, does it answer at least 90% of 500 unseen queries correctly?"""
         x_train, y_train = sequences.key_value_retrieval(2000, num_pairs=4, vocab_size=VOCAB, seed=11)
         x_test, y_test = sequences.key_value_retrieval(500, num_pairs=4, vocab_size=VOCAB, seed=12)
+        record["reference_loss_curve"] = checks.cached_reference_run(
+            "retrieval_losses", lambda: _reference_losses(reference, x_train, y_train))
         model, _ = checks.train(student.train_retrieval_model, x_train, y_train, VOCAB, budget_s=TRAIN_BUDGET_S,
                                 record=record)
         logits = model.call((x_test,), no_grad=True)
