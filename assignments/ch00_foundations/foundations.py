@@ -382,7 +382,7 @@ def distillation_loss(student_logits, teacher_logits, labels, T=2.0, alpha=0.5):
 # test images whose labels your code never sees.
 
 # %%
-def train_mlp(features, labels, num_hiddens=64, dropout=0.2, num_epochs=20, lr=0.3, batch_size=32):
+def train_mlp(features, labels, num_hiddens=64, dropout=0.2, num_epochs=30, lr=0.1, batch_size=32):
     """Train an :class:`MLP` classifier with minibatch SGD on :func:`cross_entropy`.
 
     Args:

@@ -29,10 +29,12 @@ CREATE TABLE IF NOT EXISTS attempts (
     source TEXT NOT NULL,
     origin TEXT NOT NULL,
     content BLOB NOT NULL,
-    recorded_at TEXT NOT NULL,
-    UNIQUE (assignment, student_id, sha256, submitted_at)
+    recorded_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS attempts_by_student ON attempts (assignment, student_id);
+-- An index on an expression, not a UNIQUE constraint: SQLite's UNIQUE treats NULLs as all distinct,
+-- and an attempt with no known time must still be recorded only once.
+CREATE UNIQUE INDEX IF NOT EXISTS attempts_once ON attempts (assignment, student_id, sha256, ifnull(submitted_at, ''));
 
 -- One results document per attempt and suite version (a new suite version means a new grading).
 CREATE TABLE IF NOT EXISTS gradings (

@@ -114,12 +114,15 @@ class Archive:
             self._zip = zipfile.ZipFile(path)
         except Exception as exc:  # BadZipFile, bad UTF-8 names, truncated files, struct errors, ...
             raise ArchiveError(f"not a readable zip archive ({type(exc).__name__}: {exc})") from None
-        infos = self._zip.infolist()
-        if len(infos) > MAX_ENTRIES:
+        try:
+            infos = self._zip.infolist()
+            if len(infos) > MAX_ENTRIES:
+                raise ArchiveError(f"holds {len(infos)} entries; at most {MAX_ENTRIES} are read")
+            for info in infos:
+                self._list(info)
+        except BaseException:
             self._zip.close()
-            raise ArchiveError(f"holds {len(infos)} entries; at most {MAX_ENTRIES} are read")
-        for info in infos:
-            self._list(info)
+            raise
 
     def __enter__(self) -> Archive:
         return self
@@ -159,7 +162,12 @@ class Archive:
 
 def open_archive(path: Path, origin: str) -> Archive:
     """Open ``path`` as a zip archive; raises :class:`ArchiveError` when it cannot be read at all."""
-    return Archive(path, origin)
+    try:
+        return Archive(path, origin)
+    except ArchiveError:
+        raise
+    except Exception as exc:  # a directory record nobody foresaw: refuse the archive, not the run
+        raise ArchiveError(f"could not be listed ({type(exc).__name__}: {exc})") from None
 
 
 def is_archive_name(name: str) -> bool:

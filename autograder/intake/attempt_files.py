@@ -15,11 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import PurePosixPath
 
 from autograder.intake.attempt import Attempt, Intake, Unplaced
 from autograder.intake.choose_file import choose_submission
+
+EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
+"""Stands in for a missing time in sort keys."""
 
 
 @dataclass(frozen=True)

@@ -39,10 +39,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
 
 from autograder.intake.attempt import Intake, Unplaced
-from autograder.intake.attempt_files import Draft, FoundFile, latest_time, place
+from autograder.intake.attempt_files import EARLIEST, Draft, FoundFile, latest_time, place
 from autograder.intake.context import IntakeContext, absorb
 from autograder.intake.file_names import printable
 
@@ -52,7 +51,6 @@ _ANONYMOUS = re.compile(r"(?:(?P<late>late)_)?anon_(?P<user>[^_]+)_(?P<file>\d+)
                         re.IGNORECASE | re.DOTALL)
 _TEXT = re.compile(r"(?P<name>.*?)_(?:(?P<late>late)_)?(?P<user>\d+)_(?:text|link)\.html",
                    re.IGNORECASE | re.DOTALL)
-_EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -142,4 +140,4 @@ def _one_per_upload(drafts: list[tuple[Draft, frozenset[int]]], total: Intake) -
 
 def _time_key(draft: Draft) -> tuple:
     # Known times first, earliest first: the earliest download is kept as the tightest bound.
-    return (draft.submitted_at is None, draft.submitted_at or _EARLIEST)
+    return (draft.submitted_at is None, draft.submitted_at or EARLIEST)

@@ -18,8 +18,9 @@ with the reason, except hidden files, ``__pycache__``, ``.ipynb_checkpoints`` an
 are listed file by file. A failure inside one student folder or one archive is one Unplaced
 record for it; the rest is still read. Nothing is ever written to disk.
 
-Attempts come out grouped by assignment (folder order), and for each student in the order the
-gradebook counts them: attempts without a time first, then by time.
+Attempts come out sorted by assignment and student, and for each student in the order the
+gradebook counts them: attempts without a time first (in their source's order: attempt folders in
+natural name order, Canvas uploads by file id), then by time.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from pathlib import Path
 
 from autograder.course.config import CourseConfig
 from autograder.course.roster import Roster
-from autograder.intake.attempt import Intake, Unplaced
+from autograder.intake.attempt import Attempt, Intake, Unplaced
+from autograder.intake.attempt_files import EARLIEST
 from autograder.intake.context import IntakeContext, absorb, guarded
 from autograder.intake.file_names import disk_name, printable
 from autograder.intake.folders import read_assignment_folder
@@ -67,7 +69,14 @@ def collect(submissions_dir: Path, roster: Roster, course: CourseConfig, assignm
                        for path in listing.files]
     for folder in listing.folders:
         absorb(total, guarded(ctx.origin(folder), partial(_read_top_folder, folder, ctx)))
+    total.attempts.sort(key=_counting_order)
     return total
+
+
+def _counting_order(attempt: Attempt) -> tuple:
+    # Stable: untimed attempts of one student keep the order their source gave them.
+    return (attempt.assignment, attempt.student_id, attempt.submitted_at is not None,
+            attempt.submitted_at or EARLIEST)
 
 
 def _read_top_folder(folder: Path, ctx: IntakeContext) -> Intake:

@@ -31,14 +31,14 @@ Rules:
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
 from autograder.intake.archives import is_archive_name
 from autograder.intake.attempt import Intake, Unplaced
 from autograder.intake.attempt_files import Draft, FoundFile, place
-from autograder.intake.bulk_download import looks_like_download, read_extracted, read_zip
+from autograder.intake.bulk_download import looks_like_download, read_downloads
 from autograder.intake.context import IntakeContext, absorb, guarded
 from autograder.intake.file_names import disk_name, printable
 from autograder.intake.local_files import list_folder, not_followed_reason, read_file, unplace_all
@@ -47,7 +47,6 @@ from autograder.intake.submission_times import MAX_TIME_FILE_BYTES, TIME_FILE, p
 
 LOOSE_FILE = "a loose file in the assignment folder: put it in <assignment>/<student_id>/"
 OTHER_ARCHIVE = "an archive intake does not read (only .zip bulk downloads are read): unpack it"
-_EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
 
 
 def read_assignment_folder(folder: Path, ctx: IntakeContext) -> Intake:
@@ -56,11 +55,11 @@ def read_assignment_folder(folder: Path, ctx: IntakeContext) -> Intake:
     total = Intake()
     listing = list_folder(folder)
     total.unplaced += [Unplaced(ctx.origin(path), not_followed_reason(path)) for path in listing.others]
-    extracted = []
+    zips, extracted = [], []
     for path in listing.files:
         name = disk_name(path.name)
         if name.lower().endswith(".zip"):
-            absorb(total, guarded(ctx.origin(path), partial(read_zip, path, assignment, ctx)))
+            zips.append(path)
         elif is_archive_name(name):
             total.unplaced.append(Unplaced(ctx.origin(path), OTHER_ARCHIVE))
         elif looks_like_download(name):
@@ -76,12 +75,12 @@ def read_assignment_folder(folder: Path, ctx: IntakeContext) -> Intake:
         elif _holds_download(sub):
             inside = list_folder(sub)
             paths = inside.files + inside.folders + inside.others
-            absorb(total, guarded(ctx.origin(sub), partial(read_extracted, paths, sub, assignment, ctx)))
+            absorb(total, guarded(ctx.origin(sub), partial(read_downloads, [], paths, sub, assignment, ctx)))
         else:
             reason = f"folder {printable(name)!r} is not a student id in the roster"
             absorb(total, guarded(ctx.origin(sub), partial(unplace_all, sub, reason, ctx)))
-    if extracted:
-        absorb(total, guarded(ctx.origin(folder), partial(read_extracted, extracted, folder, assignment, ctx)))
+    if zips or extracted:
+        absorb(total, guarded(ctx.origin(folder), partial(read_downloads, zips, extracted, folder, assignment, ctx)))
     return total
 
 
@@ -107,7 +106,7 @@ def read_student_folder(folder: Path, assignment: str, ctx: IntakeContext) -> In
         total.unplaced += problems
     if not drafts and not listing.others and not time_paths:
         total.unplaced.append(Unplaced(ctx.origin(folder), "empty: no submission in this student's folder"))
-    for draft in chronological(drafts):
+    for draft in drafts:  # collect puts them in time order; untimed ones keep this natural order
         absorb(total, place(draft, ctx.assignments[assignment]))
     return total
 
@@ -123,11 +122,6 @@ def read_attempt_folder(folder: Path, assignment: str, student_id: str, source: 
     files = [path for path in listing.files if path.name != time_file]
     draft, problems = _draft(folder, files, time_paths, assignment, student_id, source, ctx)
     return draft, unplaced + problems
-
-
-def chronological(drafts: list[Draft]) -> list[Draft]:
-    """Attempts without a time first (the gradebook counts them as oldest), then by time; stable."""
-    return sorted(drafts, key=lambda d: (d.submitted_at is not None, d.submitted_at or _EARLIEST))
 
 
 def _draft(folder: Path, files: list[Path], time_paths: list[Path], assignment: str, student_id: str,

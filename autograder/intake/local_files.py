@@ -23,7 +23,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.intake.archives import MAX_ENTRY_BYTES
+from autograder.intake import archives
 from autograder.intake.attempt import Intake, Unplaced
 from autograder.intake.choose_file import is_ignored
 from autograder.intake.context import IntakeContext
@@ -73,14 +73,20 @@ def every_file(folder: Path) -> list[Path]:
     return found
 
 
-def read_file(path: Path, limit: int = MAX_ENTRY_BYTES) -> bytes:
-    """Read a regular file without following links, refusing one larger than ``limit`` bytes."""
+def read_file(path: Path, limit: int | None = None) -> bytes:
+    """Read a regular file without following links, refusing one larger than ``limit`` bytes.
+
+    ``limit`` defaults to :data:`autograder.intake.archives.MAX_ENTRY_BYTES`.
+    """
+    limit = archives.MAX_ENTRY_BYTES if limit is None else limit
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     with os.fdopen(descriptor, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+        status = os.fstat(handle.fileno())
+        if not stat.S_ISREG(status.st_mode):
             raise UnreadableFile("not a regular file")
-        data = handle.read(limit + 1)
-    if len(data) > limit:
+        # The size is checked before reading and again after: the file may grow meanwhile.
+        data = b"" if status.st_size > limit else handle.read(limit + 1)
+    if status.st_size > limit or len(data) > limit:
         shown = f"{limit // 2**20} MiB" if limit >= 2**20 else f"{limit} bytes"
         raise UnreadableFile(f"larger than {shown}, the most intake reads")
     return data

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
 
 from autograder.course.roster import name_key
 from autograder.intake.attempt import Intake, Unplaced
@@ -39,7 +38,6 @@ from autograder.intake.file_names import printable
 _FOLDER = re.compile(r"(?P<name>.+)_(?P<pid>\d+)_assignsubmission_(?P<plugin>[a-z0-9]+)_?", re.IGNORECASE)
 _FLAT = re.compile(r"(?P<name>.+)_(?P<pid>\d+)_assignsubmission_(?P<plugin>[a-z0-9]+)_(?P<file>.+)",
                    re.IGNORECASE | re.DOTALL)
-_EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -88,7 +86,6 @@ def moodle_attempts(found: list[tuple[FoundFile, MoodleName]], assignment: str, 
             continue
         where = f"{container}::{printable(full_name)}_{participant_id}_assignsubmission_file"
         drafts.append(Draft(assignment, student_id, "moodle", where, latest_time(files), files))
-    drafts.sort(key=lambda d: (d.student_id, d.submitted_at is None, d.submitted_at or _EARLIEST, d.where))
     for draft in drafts:
         absorb(total, place(draft, ctx.assignments[assignment]))
     return total
@@ -112,5 +109,6 @@ def _student(full_name: str, ctx: IntakeContext) -> tuple[str | None, str]:
     same = sum(name_key(s.name) == name_key(full_name) for s in ctx.roster)
     if same > 1:
         return None, f"{same} students in the roster are named {shown!r}; place the file by hand"
-    hint = " (blind marking hides names: reveal identities before downloading)" if full_name.casefold() == "participant" else ""
+    blind = full_name.casefold() == "participant"
+    hint = " (blind marking hides names: reveal identities before downloading)" if blind else ""
     return None, f"no student named {shown!r} in the roster{hint}"

@@ -136,3 +136,10 @@ def test_two_writers_at_once_do_not_corrupt(tmp_path):
     with open_gradebook(path) as gb:
         assert gb.connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert gb.connection.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == 80
+
+
+def test_attempt_without_a_time_is_recorded_once(gradebook):
+    """Is an attempt with no known submission time recorded only once across runs?"""
+    items = [attempt("s1", b"x = 1", None)]
+    assert record_attempts(gradebook, items) == 1
+    assert record_attempts(gradebook, items) == 0

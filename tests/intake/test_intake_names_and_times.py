@@ -12,8 +12,8 @@ from autograder.intake.submission_times import parse_submission_time, zip_entry_
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-@pytest.mark.parametrize("raw,text", [("作业1.py".encode("utf-8"), "作业1.py"), ("作业1.py".encode("gbk"), "作业1.py"),
-                                      (b"plain.py", "plain.py")])
+@pytest.mark.parametrize("raw,text", [("作业1.py".encode("utf-8"), "作业1.py"),
+                                      ("作业1.py".encode("gbk"), "作业1.py"), (b"plain.py", "plain.py")])
 def test_name_bytes_decode_as_utf8_then_gbk(raw, text):
     """Are UTF-8 and GBK name bytes both decoded to the right characters?"""
     assert decode_name_bytes(raw) == text
@@ -61,7 +61,8 @@ def test_unreadable_times_raise_with_the_text(text, message):
 
 def test_zip_dos_time_is_read_in_the_course_zone():
     """Is a zip entry's DOS time taken as course-zone local time?"""
-    assert zip_entry_time((2026, 10, 20, 23, 0, 0), None, "Asia/Shanghai") == datetime(2026, 10, 20, 23, tzinfo=SHANGHAI)
+    expected = datetime(2026, 10, 20, 23, tzinfo=SHANGHAI)
+    assert zip_entry_time((2026, 10, 20, 23, 0, 0), None, "Asia/Shanghai") == expected
 
 
 def test_zip_extended_utc_timestamp_wins_over_dos_time():

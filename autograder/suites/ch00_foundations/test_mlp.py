@@ -5,12 +5,14 @@ import torch
 
 import coursedata
 from autograder import checks
+from autograder.judge.describe import describe
+from autograder.judge.proxy import StudentObject
 from autograder.suites.ch00_foundations import variant_hints as hints
 
 TRAIN_BUDGET_S = 60.0
-# The reference reaches 0.956 to 0.964 held-out accuracy over training seeds 0-4 in under 1 s of
-# training on one CPU thread (see the calibration in the assignment's report); 0.90 leaves margin
-# for other correct choices of optimiser and schedule.
+# The reference reaches 0.951 to 0.958 held-out accuracy on this split over training seeds 0-4
+# (0.951 to 0.980 over 25 runs: splits 0-4 x seeds 0-4), in about 1 s of training on one CPU thread;
+# 0.90 leaves margin for other correct choices of optimiser and schedule.
 ACCURACY_THRESHOLD = 0.90
 
 
@@ -180,8 +182,8 @@ class TestTrainMLP:
     def test_reaches_held_out_accuracy(self, student, record):
         """Trained on 1,347 digit images, does it classify at least 90% of 450 unseen ones correctly?"""
         split = coursedata.digits(seed=0)
-        model, _ = checks.train(student.train_mlp, split.x_train, split.y_train, budget_s=TRAIN_BUDGET_S,
-                                record=record)
+        model, _ = _model_and_losses(checks.train(student.train_mlp, split.x_train, split.y_train,
+                                                  budget_s=TRAIN_BUDGET_S, record=record))
         logits = model.call((split.x_test,), no_grad=True)
         checks.at_least(checks.accuracy(logits, split.y_test), ACCURACY_THRESHOLD, what="held-out accuracy",
                         record=record)
@@ -191,7 +193,20 @@ class TestTrainMLP:
         """With the same seed, does a short training run give the same losses twice?"""
         split = coursedata.digits(seed=0)
         x, y = split.x_train[:300], split.y_train[:300]
-        first = student.train_mlp.call((x, y), {"num_epochs": 2}, seed=3)
-        second = student.train_mlp.call((x, y), {"num_epochs": 2}, seed=3)
-        checks.close(checks.loss_curve(second[1]), checks.loss_curve(first[1]), what="losses of the second run",
-                     rtol=0.0, atol=0.0)
+        _, first = _model_and_losses(student.train_mlp.call((x, y), {"num_epochs": 2}, seed=3), num_epochs=2)
+        _, second = _model_and_losses(student.train_mlp.call((x, y), {"num_epochs": 2}, seed=3), num_epochs=2)
+        checks.close(second, first, what="losses of the second run", rtol=0.0, atol=0.0)
+
+
+def _model_and_losses(result, num_epochs=None):
+    """``(model handle, losses as floats)`` from what train_mlp returned, or a failure saying what is wrong."""
+    if not (isinstance(result, (tuple, list)) and len(result) == 2):
+        raise checks.CheckFailure(f"train_mlp should return (model, losses), got {describe(result)}")
+    model, losses = result
+    if not isinstance(model, StudentObject):
+        raise checks.CheckFailure(f"the model returned by train_mlp should be your trained MLP, got {describe(model)}")
+    curve = checks.loss_curve(losses)
+    if curve is None or (num_epochs is not None and len(curve) != num_epochs):
+        raise checks.CheckFailure(f"the losses returned by train_mlp should be a list of one float per epoch "
+                                  f"({num_epochs or 'num_epochs'}), got {describe(losses)}")
+    return model, curve
