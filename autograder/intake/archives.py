@@ -2,7 +2,8 @@
 
 An archive is opened in two steps. Opening lists its entries and refuses, each with a reason,
 the entries that must not be read; reading an entry then streams it into memory under a running
-cap. Nothing is ever extracted to disk, so no entry name can write anywhere.
+cap. Nothing is ever extracted to disk, so no entry name can write anywhere. Intake reads only
+the entries chosen as submissions; every other entry is judged from its header alone.
 
 Refused with a reason (the rest of the archive is still read):
 

@@ -12,8 +12,8 @@ Canvas names every file in the zip (``lib/content_zipper.rb`` in canvas-lms)::
   older downloads in lower case; both are read. Intake cannot store the flag (an attempt has no
   field for it) but it stays visible in the attempt's ``origin``.
 - ``user_id`` is the Canvas user id, matched to the roster's ``canvas_id``.
-- ``file_id`` is the id of the uploaded file (Canvas's attachment id; the brief for this module
-  calls it the submission id). Ids grow with every upload, so they order attempts.
+- ``file_id`` is the id of the uploaded file (Canvas's attachment id, often taken for a
+  submission id). Ids grow with every upload, so they order attempts.
 - ``original name`` is the student's file name with ``/ \\ : * ? " < > |`` replaced by ``_``. A
   file uploaded again under the same name becomes ``attention-1.ipynb``;
   :mod:`~autograder.intake.choose_file` accepts such copy suffixes.
