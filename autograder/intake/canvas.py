@@ -23,14 +23,13 @@ attempt, and the submission is chosen among them. Entries that cannot be placed:
 grading (``anon_{id}_...``: the name and user id are hidden), text entries and URLs
 (``..._text.html``, ``..._link.html``), and user ids not in the roster.
 
-Times, and a warning. The submission time is the zip entry's time
-(:func:`~autograder.intake.submission_times.zip_entry_time`, DOS time read in the course time
-zone). Canvas builds the zip when it is requested and its zip library stamps every entry with
-that moment, so for Canvas this time is when the download was made: never earlier than the real
-submission, usually later. Downloading right after the due date keeps it close; downloading
-days later makes every attempt look late. The same upload (same user, same file ids) found in
-several downloads is recorded once, from the download with the earliest time (the tightest
-bound); the copies are listed as not placed, with the reason.
+Times. A Canvas download carries no submission times: Canvas builds the zip when it is requested
+and its zip library stamps every entry with that moment (the download time, days after the due
+date if the instructor downloads late). Using it would make every student look late, so Canvas
+attempts are recorded without a time (they count as on time here); Canvas's own ``LATE`` flag is
+kept in the attempt's ``origin``, and Canvas's late policy, applied in Canvas, is the one to use for
+these. The same upload (same user, same file ids) found in several downloads is recorded once; the
+copies are listed as not placed, with the reason.
 
 Loose files with these names (an extracted download) are read the same way, without a time.
 """
@@ -41,7 +40,7 @@ import re
 from dataclasses import dataclass, replace
 
 from autograder.intake.attempt import Intake, Unplaced
-from autograder.intake.attempt_files import EARLIEST, Draft, FoundFile, latest_time, place
+from autograder.intake.attempt_files import EARLIEST, Draft, FoundFile, place
 from autograder.intake.context import IntakeContext, absorb
 from autograder.intake.file_names import printable
 
@@ -120,9 +119,10 @@ def canvas_attempts(found: list[tuple[FoundFile, CanvasName]], assignment: str, 
 
 def _draft(assignment: str, student_id: str, container: str,
            members: list[tuple[FoundFile, CanvasName]]) -> tuple[Draft, frozenset[int]]:
-    files = [replace(file, path=name.original) for file, name in members]
+    files = [replace(file, path=name.original, origin=file.origin + (" [Canvas: LATE]" if name.late else ""))
+             for file, name in members]
     where = f"{container} (Canvas user {members[0][1].user_id})"
-    draft = Draft(assignment, student_id, "canvas", where, latest_time(files), files)
+    draft = Draft(assignment, student_id, "canvas", where, None, files)  # no time: see the module docstring
     return draft, frozenset(name.file_id for _, name in members)
 
 
@@ -133,7 +133,7 @@ def _one_per_upload(drafts: list[tuple[Draft, frozenset[int]]], total: Intake) -
     for draft, file_ids in ordered:
         first = kept.setdefault((draft.student_id, file_ids), draft)
         if first is not draft:
-            reason = f"the same Canvas upload as in {first.where}, which has the earlier time; recorded once"
+            reason = f"the same Canvas upload as in {first.where}; recorded once"
             total.unplaced.extend(Unplaced(file.origin, reason) for file in draft.files)
     return [(draft, ids) for draft, ids in ordered if kept[(draft.student_id, ids)] is draft]
 

@@ -49,7 +49,7 @@ def chart_messages(t: Messages) -> Messages:
     return t
 
 
-def histogram_png(values: list[float], *, t: Messages, x_label_key: str, title_key: str,
+def histogram_png(values: list[float], *, t: Messages, x_label_key: str,
                   bins: tuple[float, ...] = tuple(range(0, 101, 10))) -> str:
     """A histogram of ``values`` (percentages by default) as a ``data:image/png`` URI."""
     from matplotlib import rc_context
@@ -69,7 +69,6 @@ def histogram_png(values: list[float], *, t: Messages, x_label_key: str, title_k
         axes.set_xlim(bins[0], bins[-1])
         axes.set_xlabel(labels(x_label_key))
         axes.set_ylabel(labels("count_students"))
-        axes.set_title(labels(title_key), loc="left")
         axes.yaxis.get_major_locator().set_params(integer=True)
         figure.tight_layout()
         buffer = io.BytesIO()

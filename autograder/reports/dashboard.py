@@ -125,8 +125,7 @@ def assignment_dashboard(assignment: str, title: str, rows: list[FinalGrade], li
                          t: Messages) -> AssignmentDashboard:
     graded = [row for row in rows if row.status == GRADED and row.results]
     percents = [row.percent for row in graded]
-    histogram = histogram_png(percents, t=t, x_label_key="percent_of_total",
-                              title_key="score_distribution") if percents else None
+    histogram = histogram_png(percents, t=t, x_label_key="percent_of_total") if percents else None
     return AssignmentDashboard(
         assignment=assignment, title=title, rows=tuple(rows), links=links, histogram=histogram,
         test_rates=_test_rates(graded), mistakes=tuple(count_mistakes(assignment, graded)[:TOP_MISTAKES]),
@@ -152,8 +151,8 @@ def course_dashboard(course: str, dashboards: list[AssignmentDashboard], folders
             (rows[d.assignment].status, rows[d.assignment].percent, f"{folders[d.assignment]}/{d.links[student_id]}")
             if d.assignment in rows else (MISSING, None, "") for d in dashboards)))
     percents = [s.percent for s in totals]
-    histogram = histogram_png(percents, t=t, x_label_key="percent_of_total",
-                              title_key="course_distribution") if percents and any(d.graded for d in dashboards) else None
+    graded_any = any(d.graded for d in dashboards)
+    histogram = histogram_png(percents, t=t, x_label_key="percent_of_total") if percents and graded_any else None
     mistakes = [m for d in dashboards for m in count_mistakes(d.assignment, d.graded)]
     mistakes.sort(key=lambda m: (-m.students, -m.tests, m.assignment, m.hint.mistake_id))
     return CourseDashboard(course, tuple(dashboards), folders, histogram, tuple(mistakes[:TOP_MISTAKES * 2]),

@@ -20,6 +20,10 @@ class Hint:
     text_zh: str
     text_en: str
 
+    def primary(self, lang: str) -> str:
+        """The hint in ``lang`` alone (the other language when that one is empty)."""
+        return (self.text_zh if lang == "zh" else self.text_en) or self.text_en or self.text_zh
+
     def text(self, lang: str) -> str:
         """The hint in ``lang`` first, the other language after it when the two differ."""
         first, second = (self.text_zh, self.text_en) if lang == "zh" else (self.text_en, self.text_zh)

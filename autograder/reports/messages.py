@@ -36,6 +36,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "partial": ("部分得分", "partial"),
     "hidden_test": ("隐藏测试", "hidden test"),
     "hint": ("常见错误提示", "Common mistake"),
+    "hint_seen_in": ("{count} 个测试出现此错误", "seen in {count} test(s)"),
+    "hint_see_above": ("见上方提示", "see the hint above"),
+    "all_passed": ("全部通过", "All passed"),
     "your_shape": ("你的形状", "your shape"),
     "expected_shape": ("期望形状", "expected shape"),
     "shape_diagram": ("形状对比：{what}", "Shapes of {what}"),
@@ -132,6 +135,10 @@ class Messages:
     def __call__(self, key: str, **values) -> str:
         zh, en = CATALOGUE[key]
         return (zh if self.lang == "zh" else en).format(**values)
+
+    def label(self, key: str, **values) -> str:
+        """The message followed by a colon as each language writes it: ``学生：`` or ``Student: ``."""
+        return self(key, **values) + ("：" if self.lang == "zh" else ": ")
 
     @property
     def html_lang(self) -> str:

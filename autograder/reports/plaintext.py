@@ -1,7 +1,7 @@
 """The short plain-text report: what fits in an LMS comment box (at most ``LIMIT`` characters).
 
-Scores first, then, per function that lost points, the first distinct problems and the hints;
-what does not fit is counted and left to the HTML report.
+Scores first; then, per function that lost points, its catalogued-mistake hints, or else its first
+problem; then the functions that passed. What does not fit is counted and left to the HTML report.
 """
 
 from __future__ import annotations
@@ -11,27 +11,27 @@ from autograder.reports.messages import Messages, format_points
 from autograder.reports.student import FunctionScore, StudentReport
 
 LIMIT = 1500
-MESSAGE_CHARS = 150
-HINT_CHARS = 200
-MESSAGES_PER_FUNCTION = 2
+MESSAGE_CHARS = 140
+HINT_CHARS = 160
 
 
 def student_text(report: StudentReport, t: Messages) -> str:
-    head = _head(report, t)
-    sections = [_function_section(function, t) for function in report.functions if function.score < function.max_score]
-    lines = list(head)
-    budget = LIMIT - len(t("more_failed", count=999)) - 1
-    shown = 0
-    for section in sections:
-        if _length(lines + section) > budget:
-            break
-        lines += section
-        shown += 1
-    left_out = sum(len([x for x in f.tests if x.status != "passed"]) for f in
-                   [f for f in report.functions if f.score < f.max_score][shown:])
+    lines = _head(report, t)
+    lost = [f for f in report.functions if f.score < f.max_score]
+    passed = [f.name for f in report.functions if f.score >= f.max_score]
+    tail = [t.label("all_passed") + ", ".join(passed)] if passed else []
+    budget = LIMIT - len(t("more_failed", count=999)) - 1 - _length(tail)
+    left_out = 0
+    for function in lost:  # in the suite's order; a section that does not fit is counted, not cut
+        section = _function_section(function, t)
+        if _length(lines + section) <= budget:
+            lines += section
+        else:
+            left_out += sum(test.status != "passed" for test in function.tests)
+    lines += tail
     if left_out:
         lines.append(t("more_failed", count=left_out))
-    elif report.failed_tests:
+    elif lost:
         lines.append(t("full_report"))
     text = "\n".join(lines)
     return text if len(text) <= LIMIT else text[:LIMIT - 1] + "…"
@@ -39,8 +39,8 @@ def student_text(report: StudentReport, t: Messages) -> str:
 
 def _head(report: StudentReport, t: Messages) -> list[str]:
     lines = [t("report_title", assignment=report.title),
-             f"{t('student')}: {report.name} ({report.student_id})",
-             f"{t('total')}: {format_points(report.total)} / {format_points(report.total_max)} "
+             f"{t.label('student')}{report.name} ({report.student_id})",
+             f"{t.label('total')}{format_points(report.total)} / {format_points(report.total_max)} "
              f"({report.percent:.1f}%)"]
     if report.status == MISSING:
         lines.append(t("status_missing"))
@@ -49,38 +49,33 @@ def _head(report: StudentReport, t: Messages) -> list[str]:
     else:
         late = (t("late_penalty", days=report.days_late, multiplier=format_points(report.late_multiplier))
                 if report.days_late else t("on_time"))
-        lines.append(f"{t('autograded')}: {t('raw_score', score=format_points(report.auto_score), max=format_points(report.auto_max))}"
-                     f" → {format_points(report.auto_points)} / {format_points(report.points)}; {late}")
+        raw = t("raw_score", score=format_points(report.auto_score), max=format_points(report.auto_max))
+        lines.append(f"{t.label('autograded')}{raw} → {format_points(report.auto_points)} / "
+                     f"{format_points(report.points)}; {late}")
     for manual in report.manual:
         score = format_points(manual.score) if manual.score is not None else t("not_graded_yet")
-        lines.append(f"{t('manual_component', component=manual.component)}: {score} / {format_points(manual.max_score)}"
-                     + (f" ({_clip(manual.comment, MESSAGE_CHARS)})" if manual.comment else ""))
+        comment = f" ({_clip(manual.comment, MESSAGE_CHARS)})" if manual.comment else ""
+        lines.append(f"{t.label('manual_component', component=manual.component)}{score} / "
+                     f"{format_points(manual.max_score)}{comment}")
     if report.load_messages:
-        lines.append(f"{t('load_messages')}: " + "; ".join(_clip(m, MESSAGE_CHARS) for m in report.load_messages[:2]))
+        lines.append(t.label("load_messages") + "; ".join(_clip(m, MESSAGE_CHARS) for m in report.load_messages[:2]))
     if report.grader_failed:
         lines.append(t("grader_failed_banner"))
-    if report.functions:
-        lines.append(f"{t('by_function')}: " + "; ".join(
-            f"{f.name} {format_points(f.score)}/{format_points(f.max_score)}" for f in report.functions))
     return lines
 
 
 def _function_section(function: FunctionScore, t: Messages) -> list[str]:
-    failed = [test for test in function.tests if test.status != "passed"]
     lines = [f"✗ {function.name} {format_points(function.score)}/{format_points(function.max_score)} "
              f"({t('tests_passed', passed=function.passed, count=len(function.tests))})"]
-    seen = []
-    for test in failed:
-        first_line = next((line for line in test.message.splitlines() if line.strip()), "")
-        if first_line and first_line not in seen and len(seen) < MESSAGES_PER_FUNCTION:
-            seen.append(first_line)
-            lines.append(f"  - {test.name}: {_clip(first_line, MESSAGE_CHARS)}")
-    hints = []
-    for test in failed:
-        for hint in test.hints:
-            if hint.mistake_id not in hints:
-                hints.append(hint.mistake_id)
-                lines.append(f"  {t('hint')}: {_clip(hint.text(t.lang), HINT_CHARS)}")
+    hints = function.hints
+    if hints:
+        lines += [f"  {t.label('hint')}{_clip(hint.primary(t.lang), HINT_CHARS)}" for hint, _ in hints]
+        return lines
+    failed = next((test for test in function.tests if test.status != "passed"), None)
+    if failed is not None:
+        first_line = next((line for line in failed.message.splitlines() if line.strip()), "")
+        name = failed.name.removeprefix(f"{function.name}: ")
+        lines.append(f"  - {name}: {_clip(first_line, MESSAGE_CHARS)}")
     return lines
 
 

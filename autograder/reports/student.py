@@ -61,6 +61,15 @@ class FunctionScore:
     def percent(self) -> float:
         return 100.0 * self.score / self.max_score if self.max_score else 0.0
 
+    @property
+    def hints(self) -> list[tuple[Hint, int]]:
+        """Each mistake matched in this function's tests, once, with how many tests showed it."""
+        counts: dict[str, list] = {}
+        for test in self.tests:
+            for hint in test.hints:
+                counts.setdefault(hint.mistake_id, [hint, 0])[1] += 1
+        return [(hint, count) for hint, count in counts.values()]
+
 
 @dataclass(frozen=True)
 class StudentReport:
@@ -88,6 +97,10 @@ class StudentReport:
     @property
     def percent(self) -> float:
         return 100.0 * self.total / self.total_max if self.total_max else 0.0
+
+    @property
+    def has_footer(self) -> bool:
+        return bool(self.load_messages or self.dropped_statements or self.skipped_tests or self.about)
 
     @property
     def failed_tests(self) -> list[TestView]:

@@ -183,7 +183,7 @@ class TestTrainMLP:
         """Trained on 1,347 digit images, does it classify at least 90% of 450 unseen ones correctly?"""
         split = coursedata.digits(seed=0)
         model, _ = _model_and_losses(checks.train(student.train_mlp, split.x_train, split.y_train,
-                                                  budget_s=TRAIN_BUDGET_S, record=record))
+                                                  budget_s=TRAIN_BUDGET_S, record=record), check_losses=False)
         logits = model.call((split.x_test,), no_grad=True)
         checks.at_least(checks.accuracy(logits, split.y_test), ACCURACY_THRESHOLD, what="held-out accuracy",
                         record=record)
@@ -198,14 +198,20 @@ class TestTrainMLP:
         checks.close(second, first, what="losses of the second run", rtol=0.0, atol=0.0)
 
 
-def _model_and_losses(result, num_epochs=None):
-    """``(model handle, losses as floats)`` from what train_mlp returned, or a failure saying what is wrong."""
+def _model_and_losses(result, num_epochs=None, check_losses=True):
+    """``(model handle, losses as floats)`` from what train_mlp returned, or a failure saying what is wrong.
+
+    The convergence test passes ``check_losses=False``: it grades the model, and the losses' format
+    is graded by the determinism test.
+    """
     if not (isinstance(result, (tuple, list)) and len(result) == 2):
         raise checks.CheckFailure(f"train_mlp should return (model, losses), got {describe(result)}")
     model, losses = result
     if not isinstance(model, StudentObject):
         raise checks.CheckFailure(f"the model returned by train_mlp should be your trained MLP, got {describe(model)}")
     curve = checks.loss_curve(losses)
+    if not check_losses:
+        return model, curve
     if curve is None or (num_epochs is not None and len(curve) != num_epochs):
         raise checks.CheckFailure(f"the losses returned by train_mlp should be a list of one float per epoch "
                                   f"({num_epochs or 'num_epochs'}), got {describe(losses)}")
