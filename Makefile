@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup test grade release release-check clean
+.PHONY: setup test grade release report export bench clean
 
 setup: $(STAMP)
 
@@ -25,6 +25,13 @@ grade: $(STAMP)
 
 release: $(STAMP)
 	$(PY) -m autograder release
+
+export: $(STAMP)
+	$(PY) -m autograder export
+
+# Figures go to grading_reports/bench.json; otter-grader and nbgrader install into .venv-bench.
+bench: $(STAMP)
+	$(PY) -m autograder bench
 
 clean:
 	rm -rf grading_reports .pytest_cache

@@ -38,6 +38,20 @@ class JobOutcome:
     error: str | None
     worker: str
     seconds: float
+    worker_peak_mb: float = 0.0
+    fork_server_peak_mb: float = 0.0
+
+
+def _peak_mb(pid) -> float:
+    """Peak resident memory (VmHWM) of a process, in MiB; 0 where /proc is not available."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
 def worker_name() -> str:
@@ -75,9 +89,10 @@ def run_job(job: GradingJob) -> JobOutcome:
             raise RuntimeError(f"the suite changed while grading ({assignment.suite_version} != {job.suite_version}); "
                                "run the grader again")
         submission = load_submission_bytes(job.file_name, job.data, keep=assignment.keep)
-        results = grade_submission(assignment, submission=submission, server=warm_server(), student_id=job.student_id)
+        server = warm_server()
+        results = grade_submission(assignment, submission=submission, server=server, student_id=job.student_id)
         return JobOutcome(job.attempt_id, job.assignment, job.student_id, results, None, worker_name(),
-                          time.perf_counter() - started)
+                          time.perf_counter() - started, _peak_mb("self"), _peak_mb(server.process.pid))
     except Exception:
         return JobOutcome(job.attempt_id, job.assignment, job.student_id, None, traceback.format_exc()[-4000:],
                           worker_name(), time.perf_counter() - started)

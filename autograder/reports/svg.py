@@ -91,7 +91,7 @@ def heatmap_svg(matrix: tuple[tuple[float, ...], ...], *, title: str, low: float
                 x_labels: tuple[str, ...] = (), y_labels: tuple[str, ...] = ()) -> Markup:
     """One map as coloured cells on a shared ``low``..``high`` scale (viridis), values on hover."""
     rows, cols = _strided(matrix)
-    n_rows, n_cols = len(rows), len(rows[0])
+    n_rows, n_cols = len(rows), len(cols)
     cell = max(8, min(36, 300 // max(n_rows, n_cols)))
     show_values = n_rows <= VALUES_IN_CELLS_UP_TO and n_cols <= VALUES_IN_CELLS_UP_TO
     label_w = 48 if y_labels else 6
