@@ -11,7 +11,7 @@ from autograder.checks.determinism import deterministic, differs_across_seeds
 from autograder.checks.failure import CheckFailure
 from autograder.checks.gradients import gradients_match
 from autograder.checks.inputs import copy_weights, randint, randn, random_mask
-from autograder.checks.outputs import close, explain, same
+from autograder.checks.outputs import close, explain, fail, layout, matching_hint, same, seed_everything
 from autograder.checks.parity import device_agnostic, parity_mode
 from autograder.checks.reference_runs import cached_reference_run
 from autograder.checks.structure import fails_with, has_parameters, has_signature, shape_is
@@ -20,5 +20,5 @@ __all__ = [
     "CheckFailure", "accuracy", "cached_reference_run", "at_least", "at_most", "close", "compare", "copy_weights", "deterministic",
     "device_agnostic", "randint", "randn", "random_mask",
     "differs_across_seeds", "explain", "fails_with", "gradients_match", "has_parameters", "has_signature",
-    "loss_curve", "parity_mode", "same", "shape_is", "train",
+    "fail", "layout", "loss_curve", "matching_hint", "parity_mode", "same", "seed_everything", "shape_is", "train",
 ]

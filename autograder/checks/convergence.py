@@ -13,13 +13,14 @@ from typing import Any
 import torch
 
 from autograder.checks.failure import CheckFailure
+from autograder.judge.describe import describe
 from autograder.sandbox.session import StudentCodeError
 
 
 def train(train_fn, *args, budget_s: float, record: dict | None = None, seed: int = 0, **kwargs) -> Any:
     """Run the student's training function within ``budget_s`` seconds; return what it returns.
 
-    When it returns ``(model, losses)``, ``losses`` (a list or 1-D tensor of numbers) is stored in
+    It must return ``(model, losses)``; ``losses`` (a list or 1-D tensor of numbers) is stored in
     ``record["loss_curve"]``.
     """
     try:
@@ -29,11 +30,16 @@ def train(train_fn, *args, budget_s: float, record: dict | None = None, seed: in
             raise CheckFailure(f"training did not finish within its budget of {budget_s:g} s on this machine; "
                                "train for fewer steps or with a smaller model") from None
         raise
-    if record is not None and isinstance(result, tuple) and len(result) == 2:
-        losses = loss_curve(result[1])
-        if losses is not None:
-            record["loss_curve"] = losses
-    return result
+    if not (isinstance(result, (tuple, list)) and len(result) == 2):
+        raise CheckFailure(f"{train_fn.label} should return (model, losses); it returned "
+                           f"{describe(result)}")
+    losses = loss_curve(result[1])
+    if losses is None:
+        raise CheckFailure(f"{train_fn.label} should return (model, losses) with losses a list of numbers; "
+                           f"losses is {describe(result[1])}")
+    if record is not None:
+        record["loss_curve"] = losses
+    return tuple(result)
 
 
 def loss_curve(losses: Any) -> list[float] | None:

@@ -26,7 +26,8 @@ def has_signature(student, name: str, parameters: list[str], *, example: tuple =
     if definition["parameters"] != parameters:
         raise CheckFailure(f"`{name}` takes ({', '.join(definition['parameters'])}); the assignment asks for "
                            f"({', '.join(parameters)})")
-    getattr(student, name).call(example)
+    if getattr(student, name).call(example) is None and definition["kind"] == "function":
+        raise CheckFailure(f"`{name}` returned None; it should return its result")
 
 
 def has_parameters(module_handle, expected: dict[str, tuple[int, ...]]) -> None:

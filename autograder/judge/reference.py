@@ -53,13 +53,9 @@ class ReferenceFunction:
     def __call__(self, *args, **kwargs):
         return self.fn(*args, **kwargs)
 
-    def mistake_outputs(self, args: tuple, kwargs: dict):
-        """Yield ``(mistake, output)`` for each variant that runs on these inputs."""
-        for mistake, variant in self.reference.variants(self.__name__):
-            try:
-                yield mistake, variant(*_clone(args), **_clone(kwargs))
-            except Exception:
-                continue
+    def variant_calls(self, method: str | None = None):
+        """Yield ``(mistake, callable)``: this function as each catalogued mistake has it."""
+        yield from self.reference.variants(self.__name__)
 
 
 class ReferenceClass:
@@ -87,16 +83,26 @@ class ReferenceInstance:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.obj, name)
 
-    def mistake_outputs(self, args: tuple, kwargs: dict):
+    def variant_calls(self, method: str | None = None):
+        """Yield ``(mistake, callable)``: a twin of this instance built from each mistaken class,
+        holding the same weights (when they fit), dtype and train/eval mode; its ``method`` (or
+        ``forward``)."""
+        args, kwargs = self.init_args
         for mistake, variant_cls in self.owner.reference.variants(self.owner.__name__):
             try:
-                twin = variant_cls(*self.init_args[0], **self.init_args[1])
-                if isinstance(self.obj, torch.nn.Module):
-                    twin.load_state_dict(self.obj.state_dict())
-                    twin.train(self.obj.training)
-                yield mistake, twin(*_clone(args), **_clone(kwargs))
+                twin = variant_cls(*_clone(args), **_clone(kwargs))
             except Exception:
                 continue
+            if isinstance(self.obj, torch.nn.Module):
+                dtype = next((p.dtype for p in self.obj.parameters()), None)
+                if dtype is not None:
+                    twin.to(dtype)
+                try:
+                    twin.load_state_dict(self.obj.state_dict())
+                except Exception:
+                    pass  # other layer sizes: the twin keeps its own weights, and only a view of shapes can match
+                twin.train(self.obj.training)
+            yield mistake, getattr(twin, method) if method else twin
 
 
 def _clone(value: Any) -> Any:

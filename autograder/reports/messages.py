@@ -57,7 +57,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "load_problems_banner": ("加载你的代码时发现 {count} 个问题，见页面底部。",
                              "{count} problem(s) were found while loading your code; see the bottom of the page."),
     "grader_failed_banner": ("评分程序自身在部分测试上出错（不是你的问题），老师会处理。",
-                             "The grader itself failed on some tests (not your fault); your instructor will look at them."),
+                             "The grader itself failed on some tests (not your fault); "
+                             "your instructor will look at them."),
     "load_messages": ("加载代码时的问题", "Problems found while loading your code"),
     "dropped_statements": ("评分时忽略的顶层语句", "Top-level statements the grader left out"),
     "skipped_tests": ("跳过的测试", "Skipped tests"),

@@ -68,6 +68,9 @@ def loss_curves_svg(series: list[tuple[str, tuple[float, ...], str]], *, title: 
     for index, (label, values, colour) in enumerate(series):
         dash = ' stroke-dasharray="6 4"' if index else ""
         for run in _finite_runs(values):
+            if len(run) == 1:  # a lone finite step between NaNs: a dot, since a line needs two points
+                parts.append(f'<circle cx="{x_of(run[0][0]):.1f}" cy="{y_of(run[0][1]):.1f}" r="2.5" fill="{colour}"/>')
+                continue
             points = " ".join(f"{x_of(i):.1f},{y_of(v):.1f}" for i, v in run)
             parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2"{dash} points="{points}"/>')
         legend_x = left + 8 + index * 150
@@ -169,7 +172,7 @@ def _finite_runs(values: tuple[float, ...]) -> list[list[tuple[int, float]]]:
             current = []
     if current:
         runs.append(current)
-    return [run if len(run) > 1 else run * 2 for run in runs]
+    return runs
 
 
 def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:

@@ -3,7 +3,7 @@
 Each is a drop-in replacement for one reference definition (see autograder.checks.mistakes).
 Variants of functions that draw random numbers draw them as the reference does, so that run from
 the seed of the student's call they reproduce a submission with the same mistake exactly (see
-variant_hints.py).
+autograder.checks.outputs.matching_hint).
 """
 # ruff: noqa: F821  (torch, nn and the reference's helpers resolve in the reference module)
 

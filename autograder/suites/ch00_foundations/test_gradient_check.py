@@ -11,7 +11,6 @@ from autograder import checks
 from autograder.judge.describe import describe
 from autograder.sandbox import probes
 from autograder.sandbox.wire import Probe
-from autograder.suites.ch00_foundations import variant_hints as hints
 
 # Central differences taken at the same points agree to rounding (about 1e-9 here); a one-sided
 # difference is off by O(eps) = 1e-6 to 1e-4 on these functions, a missing factor 2 by 100%.
@@ -23,7 +22,7 @@ def _same_gradient(student, reference, name, x, **kwargs):
     got = student.numerical_gradient.call((Probe(name), x), kwargs)
     problem = checks.compare(got, expected, rtol=RTOL, atol=ATOL)
     if problem:
-        hint = hints.matching_hint(reference.numerical_gradient, (probes.get(name), x), kwargs, got, rtol=RTOL,
+        hint = checks.matching_hint(reference.numerical_gradient, (probes.get(name), x), kwargs, got, rtol=RTOL,
                                    atol=ATOL)
         extra = "".join(f", {k}={v!r}" for k, v in kwargs.items())
         raise checks.CheckFailure(f"numerical_gradient({name}, {describe(x)}{extra}): {problem}" +

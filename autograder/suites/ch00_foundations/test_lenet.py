@@ -4,7 +4,6 @@ import pytest
 import torch
 
 from autograder import checks
-from autograder.suites.ch00_foundations import variant_hints as hints
 
 LAYERS = ["conv1", "act1", "pool1", "conv2", "act2", "pool2", "flatten", "fc1", "act3", "fc2", "act4", "fc3"]
 CONFIGS = [("avg", "sigmoid"), ("max", "sigmoid"), ("avg", "relu"), ("max", "relu")]
@@ -62,13 +61,13 @@ class TestLeNet:
         """For two 28x28 inputs, does every layer have the shape of the statement's table?"""
         torch.manual_seed(3)
         ours, theirs = reference.LeNet(), student.LeNet()
-        hints.same(theirs, ours, _two_images(seed=3), method="activations", view=hints.layout)
+        checks.same(theirs, ours, _two_images(seed=3), method="activations", view=checks.layout)
 
     @pytest.mark.grade(2, "numerics")
     def test_activation_values(self, student, reference):
         """With the reference's weights, is every layer's output the reference's (max pooling, ReLU)?"""
         ours, theirs = _pair(student, reference, seed=4, pooling="max", activation="relu")
-        hints.same(theirs, ours, _two_images(seed=4), method="activations")
+        checks.same(theirs, ours, _two_images(seed=4), method="activations")
 
     @pytest.mark.grade(2, "gradient")
     def test_gradients(self, student, reference):

@@ -5,7 +5,6 @@ import torch
 
 from autograder import checks
 from autograder.judge.describe import describe
-from autograder.suites.ch00_foundations import variant_hints as hints
 
 TRUE_W = torch.tensor([2.0, -3.4])
 TRUE_B = 4.2
@@ -36,7 +35,7 @@ class TestSyntheticData:
     @pytest.mark.grade(1, "shape", "dtype")
     def test_shapes_and_dtype(self, student, reference):
         """Are X float32 (N, d) and y float32 (N, 1) for float32 weights?"""
-        hints.same(student.synthetic_data, reference.synthetic_data, TRUE_W, TRUE_B, 10, view=hints.layout)
+        checks.same(student.synthetic_data, reference.synthetic_data, TRUE_W, TRUE_B, 10, view=checks.layout)
 
     @pytest.mark.grade(2, "numerics")
     def test_noise_free_labels_are_linear(self, student):
@@ -65,7 +64,7 @@ class TestSyntheticData:
         elif not 0.09 < float(residual.std()) < 0.11:
             problem = f"with noise=0.1 the labels' noise has standard deviation {float(residual.std()):.4f}, not 0.1"
         if problem:
-            hints.fail(student.synthetic_data, reference.synthetic_data, args, kwargs, problem, got)
+            checks.fail(student.synthetic_data, reference.synthetic_data, args, kwargs, problem, got)
 
     @pytest.mark.grade(1, "determinism")
     def test_same_seed_same_data(self, student):
@@ -84,7 +83,7 @@ class TestDataIter:
         batches = student.data_iter(batch_size, features, labels)
         problem = _coverage_problem(batches, features, labels)
         if problem:
-            hints.fail(student.data_iter, reference.data_iter, (batch_size, features, labels), {}, problem, batches)
+            checks.fail(student.data_iter, reference.data_iter, (batch_size, features, labels), {}, problem, batches)
 
     @pytest.mark.grade(1, "shape")
     def test_batch_sizes(self, student, reference):
@@ -97,7 +96,7 @@ class TestDataIter:
             if sizes != [5, 5, 5, 5, 3]:
                 problem = f"the batches hold {sizes} examples; 23 examples in batches of 5 make [5, 5, 5, 5, 3]"
         if problem:
-            hints.fail(student.data_iter, reference.data_iter, (5, features, labels), {}, problem, batches)
+            checks.fail(student.data_iter, reference.data_iter, (5, features, labels), {}, problem, batches)
 
     @pytest.mark.grade(1, "numerics")
     def test_examples_are_shuffled(self, student, reference):
@@ -108,7 +107,7 @@ class TestDataIter:
         if problem is None and torch.equal(torch.cat([y for _, y in batches]), labels):
             problem = "the examples come in their original order; shuffle them (e.g. torch.randperm) on every call"
         if problem:
-            hints.fail(student.data_iter, reference.data_iter, (10, features, labels), {}, problem, batches)
+            checks.fail(student.data_iter, reference.data_iter, (10, features, labels), {}, problem, batches)
         checks.differs_across_seeds(student.data_iter, 10, features, labels)
 
     @pytest.mark.grade(1, "determinism")

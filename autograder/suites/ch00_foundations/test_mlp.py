@@ -7,7 +7,6 @@ import coursedata
 from autograder import checks
 from autograder.judge.describe import describe
 from autograder.judge.proxy import StudentObject
-from autograder.suites.ch00_foundations import variant_hints as hints
 
 TRAIN_BUDGET_S = 60.0
 # The reference reaches 0.951 to 0.958 held-out accuracy on this split over training seeds 0-4
@@ -31,13 +30,13 @@ class TestDropout:
     @pytest.mark.grade(1, "numerics")
     def test_eval_mode_returns_input(self, student, reference):
         """With training=False, is X returned unchanged (nothing dropped, nothing scaled)?"""
-        hints.same(student.dropout, reference.dropout, _positive(4, 5, seed=1), 0.5, training=False)
+        checks.same(student.dropout, reference.dropout, _positive(4, 5, seed=1), 0.5, training=False)
 
     @pytest.mark.grade(1, "numerics")
     @pytest.mark.parametrize("p", [0.0, 1.0])
     def test_extreme_probabilities(self, student, reference, p):
         """Does p=0 keep X as it is, and p=1 give all zeros (not NaN)?"""
-        hints.same(student.dropout, reference.dropout, _positive(4, 5, seed=2), p)
+        checks.same(student.dropout, reference.dropout, _positive(4, 5, seed=2), p)
 
     @pytest.mark.grade(2, "numerics")
     def test_kept_entries_are_scaled(self, student, reference):
@@ -56,7 +55,7 @@ class TestDropout:
                 problem = (f"{int(wrong.sum())} of {int(kept.sum())} kept entries are not X / (1 - p) = 2 X; e.g. one is "
                            f"{float(ratio[wrong][0]):.4g} X")
         if problem:
-            hints.fail(student.dropout, reference.dropout, (X, p), {}, problem, got)
+            checks.fail(student.dropout, reference.dropout, (X, p), {}, problem, got)
 
     @pytest.mark.grade(2, "numerics")
     def test_drops_a_fraction_p(self, student, reference):
@@ -68,7 +67,7 @@ class TestDropout:
         # The fraction's standard deviation is 0.0032 here; 0.03 is over 9 of them.
         if not abs(dropped - p) < 0.03:
             problem = f"{dropped:.1%} of the entries were dropped with p=0.3; p is the probability of dropping"
-            hints.fail(student.dropout, reference.dropout, (X, p), {}, problem, got)
+            checks.fail(student.dropout, reference.dropout, (X, p), {}, problem, got)
 
     @pytest.mark.grade(1, "determinism")
     def test_different_seeds_different_masks(self, student):
@@ -110,14 +109,14 @@ class TestMLP:
         ours, theirs = _pair(student, reference, 6, 16, 3, 0.5, seed=1)
         ours.eval()
         theirs.eval()
-        hints.same(theirs, ours, checks.randn(5, 1, 2, 3, seed=1))
+        checks.same(theirs, ours, checks.randn(5, 1, 2, 3, seed=1))
 
     @pytest.mark.grade(1, "numerics")
     def test_training_without_dropout_matches_reference(self, student, reference):
         """In training mode with dropout=0, are the logits the reference's?"""
         ours, theirs = _pair(student, reference, 6, 16, 3, 0.0, seed=2)
         theirs.train()
-        hints.same(theirs, ours, checks.randn(5, 6, seed=2))
+        checks.same(theirs, ours, checks.randn(5, 6, seed=2))
 
     @pytest.mark.grade(1, "numerics")
     def test_dropout_active_in_training(self, student, reference):
@@ -128,7 +127,7 @@ class TestMLP:
         got = theirs.call((X,))
         checks.shape_is(got, (200, 3), what="the logits")
         if torch.equal(got, got[:1].expand_as(got)):
-            hints.fail(theirs, ours, (X,), {}, "200 copies of one input all get the same logits in training mode: "
+            checks.fail(theirs, ours, (X,), {}, "200 copies of one input all get the same logits in training mode: "
                        "no hidden unit was dropped", got)
 
     @pytest.mark.grade(2, "numerics")
@@ -155,7 +154,7 @@ class TestMLP:
             problem = (f"averaged over 4,000 copies of one input, the training-mode logits are "
                        f"{[round(v, 3) for v in got.mean(dim=0).tolist()]}, off by up to {float(error.max()):.3g} "
                        f"from the eval-mode logits; inverted dropout keeps the expectation unchanged")
-            hints.fail(theirs, ours, (x.expand(4000, 6).clone(),), {}, problem, got)
+            checks.fail(theirs, ours, (x.expand(4000, 6).clone(),), {}, problem, got)
 
     @pytest.mark.grade(2, "gradient")
     def test_gradients(self, student, reference):

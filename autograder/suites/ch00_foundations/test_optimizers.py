@@ -5,7 +5,6 @@ import torch
 
 from autograder import checks
 from autograder.judge.describe import describe
-from autograder.suites.ch00_foundations import variant_hints as hints
 
 STEPS = 5
 
@@ -31,7 +30,7 @@ def _check_step(student_fn, reference_fn, args, kwargs, got, expected, step, par
     for part in parts:
         problem = checks.compare(got[part], expected[part], path=f"{what[part]} after step {step}")
         if problem:
-            hints.fail(student_fn, reference_fn, args, kwargs, problem, got)
+            checks.fail(student_fn, reference_fn, args, kwargs, problem, got)
 
 
 @pytest.mark.covers("momentum_step")

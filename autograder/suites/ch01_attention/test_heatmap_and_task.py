@@ -83,7 +83,9 @@ class TestTrainRetrievalModel:
     def test_same_seed_same_losses(self, student):
         """With the same seed, does a short training run give the same losses twice?"""
         x_train, y_train = sequences.key_value_retrieval(256, num_pairs=4, vocab_size=VOCAB, seed=13)
-        first = student.train_retrieval_model.call((x_train, y_train, VOCAB), {"num_steps": 20}, seed=3)
-        second = student.train_retrieval_model.call((x_train, y_train, VOCAB), {"num_steps": 20}, seed=3)
-        checks.close(checks.loss_curve(second[1]), checks.loss_curve(first[1]), what="losses of the second run",
+        _, first = checks.train(student.train_retrieval_model, x_train, y_train, VOCAB, num_steps=20, seed=3,
+                                budget_s=TRAIN_BUDGET_S)
+        _, second = checks.train(student.train_retrieval_model, x_train, y_train, VOCAB, num_steps=20, seed=3,
+                                 budget_s=TRAIN_BUDGET_S)
+        checks.close(checks.loss_curve(second), checks.loss_curve(first), what="losses of the second run",
                      rtol=0.0, atol=0.0)
