@@ -10,7 +10,7 @@ The steps, in order (each a small function of the :class:`ClassRun`):
 4. ``grade``    run those jobs on the executor, storing each grading the moment it arrives
    (so ``kill -9`` loses only what was in flight, and the next run grades just that);
 5. ``tabulate`` the final grades (late policy, hand-graded components);
-6. ``publish``  one results document per student, the LMS exports, the summary table.
+6. ``publish``  one results document per student, the LMS exports, the reports and dashboards.
 
 Order matters: ``plan`` reads what ``record`` wrote, and ``tabulate`` reads what ``grade`` wrote.
 """
@@ -32,6 +32,7 @@ from autograder.gradebook.attempts import attempt_content, counted_attempts, rec
 from autograder.gradebook.final import FinalGrade, final_grades
 from autograder.gradebook.gradings import has_grading, record_grading
 from autograder.intake import Intake
+from autograder.reports.paths import safe_file_name
 
 
 @dataclass
@@ -53,6 +54,8 @@ class ClassRun:
     grades: list[FinalGrade] = field(default_factory=list)
     export_paths: list[Path] = field(default_factory=list)
     export_unplaced: list[str] = field(default_factory=list)
+    reports: object = None
+    lang: str = "zh"
     seconds: float = 0.0
 
 
@@ -121,15 +124,18 @@ def publish(run: ClassRun) -> None:
     results_dir = run.output / "results"
     for grade_row in run.grades:
         if grade_row.results is not None:
-            path = results_dir / grade_row.assignment / f"{_safe_name(grade_row.student.student_id)}.json"
+            path = results_dir / grade_row.assignment / f"{safe_file_name(grade_row.student.student_id)}.json"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(grade_row.results, ensure_ascii=False, indent=1), encoding="utf-8")
     from autograder.exports import export_all
+    from autograder.reports import build_reports
 
     titles = {a: load_assignment(a).title for a in run.assignment_ids}
     for name, result in export_all(run.grades, run.course, run.output / "exports", titles).items():
         run.export_paths += result.paths
         run.export_unplaced += [f"{name}: {item}" for item in result.unplaced]
+    run.reports = build_reports(run.grades, run.output / "reports", course=run.course.name, titles=titles,
+                                lang=run.lang)
 
 
 STEPS = (collect, record, plan, grade, tabulate, publish)
@@ -141,10 +147,6 @@ def run_class(run: ClassRun) -> ClassRun:
         step(run)
     run.seconds = time.perf_counter() - started
     return run
-
-
-def _safe_name(text: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_." else "_" for c in text)
 
 
 class _Silent:

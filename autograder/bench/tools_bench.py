@@ -9,6 +9,7 @@ submission (otter) or one kernel per notebook (nbgrader).
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import subprocess
@@ -35,7 +36,7 @@ SOLUTION = textwrap.dedent('''\
         return weights @ v, weights''')
 PUBLIC_TEST = ("q, k, v = torch.randn(2, 3, 4), torch.randn(2, 5, 4), torch.randn(2, 5, 2)\n"
                "out, w = scaled_dot_product_attention(q, k, v)\nassert out.shape == (2, 3, 2)")
-HIDDEN_TEST = ("import torch.nn.functional as F\ntorch.manual_seed(0)\n"
+HIDDEN_TEST = ("import torch.nn.functional as F\n_ = torch.manual_seed(0)\n"
                "q, k, v = torch.randn(2, 3, 4), torch.randn(2, 5, 4), torch.randn(2, 5, 2)\n"
                "assert torch.allclose(scaled_dot_product_attention(q, k, v)[0], F.scaled_dot_product_attention(q, k, v), atol=1e-6)")
 
@@ -58,11 +59,22 @@ def _cells(solution: str) -> list:
     return [nbformat.v4.new_code_cell("import math\nimport torch"), nbformat.v4.new_code_cell(solution)]
 
 
-def _timed(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float]:
+def _tool_env(python: str) -> dict:
+    """The tools call their own scripts (nbgrader runs ``alembic``): their venv's bin on PATH."""
+    return dict(os.environ, PATH=str(Path(python).parent) + os.pathsep + os.environ.get("PATH", ""))
+
+
+def _run(command: list[str], cwd: Path) -> None:
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=_tool_env(command[0]))
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(command[2:5])} failed: {(result.stderr or result.stdout)[-2000:]}")
+
+
+def _timed(command: list[str], cwd: Path) -> tuple[float, float]:
     """Wall seconds and the peak RSS (MiB) of the largest process the command started."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
-    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env)
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=_tool_env(command[0]))
     wall = time.perf_counter() - started
     if result.returncode != 0:
         raise RuntimeError(f"{command[:3]} failed: {result.stderr[-2000:]}")
@@ -91,15 +103,13 @@ def bench_nbgrader(python: Path, work: Path, students: int) -> dict:
     notebook.cells = [solution, public, hidden]
     nbformat.write(notebook, course / "source" / "ps1" / "ps1.ipynb")
     nbgrader = [str(python), "-m", "nbgrader"]
-    subprocess.run(nbgrader + ["generate_assignment", "ps1", "--force", "--create"], cwd=course, check=True,
-                   capture_output=True)
+    _run(nbgrader + ["generate_assignment", "ps1", "--force"], course)
     submitted = nbformat.read(course / "source" / "ps1" / "ps1.ipynb", as_version=4)
     for i in range(students):
         target = course / "submitted" / f"s{i:02d}" / "ps1" / "ps1.ipynb"
         target.parent.mkdir(parents=True)
         nbformat.write(submitted, target)
         (target.parent / "timestamp.txt").write_text("2026-10-20 12:00:00.000000 UTC")
-    subprocess.run(nbgrader + ["db", "student", "import", "/dev/null"], cwd=course, capture_output=True)
     wall, peak = _timed(nbgrader + ["autograde", "ps1", "--create", "--force"], course)
     return {"students": students, "wall_s": round(wall, 2), "per_submission_s": round(wall / students, 3),
             "peak_mb": round(peak, 1)}
@@ -115,7 +125,7 @@ def bench_otter(python: Path, work: Path, students: int) -> dict:
     (folder / "tests" / "q1.py").write_text("OK_FORMAT = True\ntest = " + repr(test) + "\n")
     (folder / "requirements.txt").write_text("")
     otter = [str(python), "-m", "otter"]
-    subprocess.run(otter + ["generate", "-t", "tests", "-o", "."], cwd=folder, check=True, capture_output=True)
+    _run(otter + ["generate", "-t", "tests", "-o", "autograder.zip"], folder)
     notebook = nbformat.v4.new_notebook()
     notebook.cells = _cells(SOLUTION)
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -123,11 +133,14 @@ def bench_otter(python: Path, work: Path, students: int) -> dict:
     for i in range(students):
         path = folder / f"submission{i}.ipynb"
         nbformat.write(notebook, path)
+        (folder / f"out{i}").mkdir()
         wall, peak = _timed(otter + ["run", "-a", "autograder.zip", "-o", f"out{i}", str(path.name)], folder)
         walls.append(wall)
         peaks.append(peak)
+    results = json.loads((folder / "out0" / "results.json").read_text())
+    score = sum(t.get("score") or 0 for t in results.get("tests", []))
     return {"students": students, "wall_s": round(sum(walls), 2), "per_submission_s": round(sum(walls) / students, 3),
-            "peak_mb": round(max(peaks), 1)}
+            "peak_mb": round(max(peaks), 1), "score_of_first": score}
 
 
 def bench_ours(students: int) -> dict:

@@ -28,6 +28,7 @@ COMMANDS = {
     "merge-scores": ("autograder.commands.merge_scores", "merge hand-graded scores (lab report rubric CSV)"),
     "regrade": ("autograder.commands.regrade", "forget gradings of an assignment or a student"),
     "export": ("autograder.commands.export", "write LMS exports from the gradebook"),
+    "report": ("autograder.commands.report", "rebuild student reports and class dashboards from the gradebook"),
     "release": ("autograder.commands.release", "generate student templates and notebooks into assignments/"),
     "bench": ("autograder.commands.bench", "measure grading speed and memory (make bench)"),
     "list": ("autograder.commands.list_assignments", "list the assignments this grader knows"),

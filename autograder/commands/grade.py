@@ -15,6 +15,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--executor", choices=["local", "dask"], default="local")
     parser.add_argument("--scheduler", help="Dask scheduler address, with --executor dask")
     parser.add_argument("--quiet", action="store_true", help="no progress line")
+    parser.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the reports (default: zh)")
 
 
 def add_class_arguments(parser) -> None:
@@ -47,7 +48,7 @@ def run(args) -> int:
     executor = make_executor(args.executor, **options)
     with open_gradebook(paths.gradebook) as gradebook:
         run = ClassRun(course, roster, paths.submissions, paths.output, gradebook, executor,
-                       select_assignments(course, args.assignment), quiet=args.quiet)
+                       select_assignments(course, args.assignment), quiet=args.quiet, lang=args.lang)
         run_class(run)
         print_summary(run, paths)
     return ExitStatus.ERROR if any(o.error for o in run.outcomes) else ExitStatus.SUCCESS

@@ -37,3 +37,7 @@ def print_summary(run, paths) -> None:
     print(f"results:   {paths.output / 'results'}")
     if run.export_paths:
         print(f"exports:   {paths.output / 'exports'}")
+    if run.reports is not None:
+        print(f"reports:   {paths.output / 'reports' / 'index.html'} (student reports and dashboards)")
+        for failure in run.reports.failures:
+            print(f"  report failed: {failure}")

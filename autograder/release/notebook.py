@@ -2,7 +2,8 @@
 
 ``# %% [markdown]`` starts a markdown cell whose lines are comments (``# text``); ``# %%`` starts
 a code cell. Cell ids are derived from the position, so regenerating gives identical bytes and the
-staleness check in CI compares cleanly.
+staleness check in CI compares cleanly. Every cell carries nbgrader's metadata
+(:mod:`autograder.release.nbgrader`): TODO cells are solution cells, the rest is read-only.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import re
 
 import nbformat
+
+from autograder.release import nbgrader
 
 _CELL = re.compile(r"^# %%(?:\s*\[(\w+)\])?\s*$")
 
@@ -44,10 +47,13 @@ def to_notebook(source: str, *, title: str, checker_cell: str | None = None) -> 
     cells = split_cells(source)
     if checker_cell:
         cells.append(("code", checker_cell))
+    grade_ids: set[str] = set()
     for index, (kind, text) in enumerate(cells):
         make = nbformat.v4.new_markdown_cell if kind == "markdown" else nbformat.v4.new_code_cell
-        cell = make(text)
+        grading = nbgrader.cell_metadata(kind, text, index, grade_ids)
+        cell = make(nbgrader.mark_solution_regions(text) if grading["solution"] else text)
         cell["id"] = f"cell-{index:03d}"
+        cell["metadata"] = {**nbgrader.jupyter_metadata(grading), "nbgrader": grading}
         notebook.cells.append(cell)
     nbformat.validate(notebook)
     return nbformat.writes(notebook) + "\n"

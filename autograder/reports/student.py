@@ -23,6 +23,7 @@ from autograder.reports.records import Map, read_record
 from autograder.reports.shapes import find_shape_mismatches
 
 OTHER_FUNCTION = "—"
+MAX_MESSAGE_CHARS = 4000  # a hostile submission can raise an exception with a megabyte of text
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,8 @@ def _test_view(test: dict, t: Messages) -> TestView:
     else:
         status = "partial" if 0 < score < max_score else "failed"
     message, hints = split_hints(str(test.get("output") or ""))
+    if len(message) > MAX_MESSAGE_CHARS:
+        message = f"{message[:MAX_MESSAGE_CHARS]}\n… ({len(message) - MAX_MESSAGE_CHARS:,} more characters)"
     record = read_record(extra.get("record"), visible)
     pictures = []
     if record.curves:

@@ -752,18 +752,24 @@ def mean_average_precision(detections, ground_truths, num_classes, iou_threshold
 # computes mAP@0.5 on unseen images.
 
 # %%
+def conv_bn_relu(in_channels, out_channels, stride):
+    """A 3x3 convolution, batch normalisation and ReLU (the convolution's bias is redundant before BN)."""
+    return [nn.Conv2d(in_channels, out_channels, 3, stride=stride, padding=1, bias=False),
+            nn.BatchNorm2d(out_channels), nn.ReLU()]
+
+
 class TinyDetector(nn.Module):
     """A YOLO-style detector: a small convolutional backbone and a 1x1 convolution head."""
 
-    def __init__(self, num_classes=3, anchors=ANCHORS, width=32):
+    def __init__(self, num_classes=3, anchors=ANCHORS, width=16):
         super().__init__()
         self.num_classes = num_classes
         self.register_buffer("anchors", torch.tensor(anchors, dtype=torch.float32))  # (A, 2)
         self.backbone = nn.Sequential(
-            nn.Conv2d(3, width, 3, stride=2, padding=1), nn.ReLU(),
-            nn.Conv2d(width, 2 * width, 3, stride=2, padding=1), nn.ReLU(),
-            nn.Conv2d(2 * width, 2 * width, 3, stride=2, padding=1), nn.ReLU(),
-            nn.Conv2d(2 * width, 2 * width, 3, padding=1), nn.ReLU(),
+            *conv_bn_relu(3, width, stride=2),                # (N, w, 32, 32)
+            *conv_bn_relu(width, 2 * width, stride=2),        # (N, 2w, 16, 16)
+            *conv_bn_relu(2 * width, 2 * width, stride=2),    # (N, 2w, 8, 8)
+            *conv_bn_relu(2 * width, 2 * width, stride=1),    # (N, 2w, 8, 8)
         )
         self.head = nn.Conv2d(2 * width, len(anchors) * (5 + num_classes), 1)
 
@@ -778,7 +784,7 @@ class TinyDetector(nn.Module):
         ### END SOLUTION
 
 
-def train_detector(images, targets, num_steps=400, batch_size=32, lr=3e-3):
+def train_detector(images, targets, num_steps=400, batch_size=16, lr=3e-3):
     """Train a :class:`TinyDetector` with Adam on the YOLO loss.
 
     Args:

@@ -32,7 +32,6 @@ SCREENSHOTS = REPORTS / "test_screenshots"
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "browser: renders pages in headless Chromium; skipped where it is not installed")
 
 
 def load_fixture(name: str) -> dict:

@@ -29,8 +29,8 @@ def open_page(chromium: str, page: Path, profile: Path, *, screenshot: Path | No
     if screenshot:
         action.append(f"--screenshot={screenshot}")
     command = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
-               "--enable-logging=stderr", "--v=0", *action, page.resolve().as_uri()]
+               "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+               f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0", *action, page.resolve().as_uri()]
     done = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout, [m.group(1) for m in CONSOLE_LINE.finditer(done.stderr)]

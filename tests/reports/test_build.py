@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from autograder.reports import build, build_reports
@@ -32,6 +33,16 @@ def test_dashboards_link_to_the_files_written(grades, tmp_path):
     for page in (tmp_path / "index.html", tmp_path / "ch01_attention" / "index.html"):
         for href in re.findall(r'href="([^"#]+)"', page.read_text(encoding="utf-8")):
             assert (page.parent / href).resolve().is_file(), (page, href)
+
+
+def test_course_with_two_assignments(grades, tmp_path):
+    """With two assignments, does each get its folder and dashboard, and the course page a row and column each?"""
+    second = [dataclasses.replace(row, assignment="ch02_transformer") for row in grades]
+    build_reports(grades + second, tmp_path, titles={**TITLES, "ch02_transformer": "第 2 章 Transformer"})
+    assert (tmp_path / "ch02_transformer" / "index.html").is_file()
+    course = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert 'href="ch01_attention/index.html"' in course and 'href="ch02_transformer/index.html"' in course
+    assert 'href="ch02_transformer/2024101.html"' in course
 
 
 def test_english_reports(grades, tmp_path):

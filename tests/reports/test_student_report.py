@@ -161,6 +161,15 @@ def test_page_is_self_contained(grades):
                     assert value.startswith(("data:", "#")), (tag, name, value[:60])
 
 
+def test_a_huge_message_is_cut(kit, students):
+    """Is a megabyte-long message (a hostile exception text) cut to a readable length, hints kept?"""
+    output = "x" * 1_000_000 + "\nHint (common mistake `m`): 提示 / hint"
+    row = kit.graded_row(students[0], kit.make_results("2024101", [kit.make_test("f: t", "f", passed=False,
+                                                                                  output=output)]))
+    html = html_of(row, "en")
+    assert len(html) < 50_000 and "more characters)" in html and "<code>m</code>" in html
+
+
 def test_missing_student_is_told_so(row_of):
     """Does a student without a submission read that nothing was received, with the total?"""
     html = html_of(row_of("../2024/104"), "en")
