@@ -201,6 +201,8 @@ def apply(setup: ChildSetup) -> dict:
     environment.set_child_environment(paths.workdir, setup.marker)
     report["environment"] = environment.scrub_inherited_block(setup.marker)
     report["uid"] = _switch_uid(setup)
+    if report["uid"].startswith("switched") and isinstance(report["rlimits"].get("RLIMIT_NPROC"), str):
+        report["rlimits"]["RLIMIT_NPROC"] = limits.processes  # enforced now that the uid is not 0
     report["capabilities"] = _drop_capabilities(host)
     report["landlock"] = _landlock(setup)
     report["seccomp"] = _seccomp(host)

@@ -7,16 +7,18 @@ namespace of its own, through one function of the student's module (see
 keeps no state between calls, and returns plain data (strings, numbers, lists, dicts) that the
 wire format carries back.
 
-Each call handles one request:
+Each call handles one request, ``{"op", "test_file", "test_source", "nodeids", "timeout"}``:
 
-- ``{"op": "collect", "test_file", "test_source"}``: the tests of the public test file, as
-  ``{"tests": [{"nodeid", "name", "function"}], "errors": [...], "device": ...}``;
-- ``{"op": "run", "test_file", "test_source", "nodeid"}``: run that one test and return its
-  outcome (``passed``, ``failed``, ``error``, ``skipped``), message, traceback, error type,
-  duration and captured output.
+- ``collect``: the tests of the public test file, as ``{"tests": [{"nodeid", "name",
+  "function"}], "errors": [...], "device": ...}``;
+- ``run``: run the tests ``nodeids`` (all of them when None) in one pytest session and return
+  the same, plus ``"outcomes"``: for each test run, its outcome (``passed``, ``failed``,
+  ``error``, ``skipped``), message, traceback, error type, duration and captured output.
 
-One test per call is what makes a crash or an endless loop in one function cost only its own
-tests: the checker restarts the child and goes on with the next test.
+A test running longer than ``timeout`` seconds is interrupted by an alarm (where the system has
+one) and fails with a timeout, so an endless loop costs only its own test. What an alarm cannot
+stop (a hang inside C code, a crash) ends the call; the checker then runs the tests one per call
+in fresh children.
 
 The public tests import the student's module by name (``importlib.import_module("attention")``);
 the module is already in ``sys.modules`` under that name, loaded from the student's file.
@@ -27,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import signal
 
 import pytest
 
@@ -40,31 +43,34 @@ def run(request: dict) -> dict:
     folder = os.getcwd()
     path = _write(folder, request["test_file"], request["test_source"])
     ini = _write(folder, "pytest.ini", "[pytest]\n")
-    recorder = _Recorder()
-    target = path if request["op"] == "collect" else f"{path}::{request['nodeid'].split('::', 1)[-1]}"
-    args = [target, "-c", ini, "--rootdir", folder, "-p", "no:cacheprovider", "-p", "no:stepwise", "-q",
+    recorder = _Recorder(float(request.get("timeout") or 0))
+    nodeids = request.get("nodeids")
+    targets = [path] if nodeids is None else [f"{path}::{nodeid.split('::', 1)[-1]}" for nodeid in nodeids]
+    args = [*targets, "-c", ini, "--rootdir", folder, "-p", "no:cacheprovider", "-p", "no:stepwise", "-q",
             "--tb=short", "--no-header", "--import-mode=importlib"]
     if request["op"] == "collect":
         args.append("--collect-only")
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        code = pytest.main(args, plugins=[recorder])
-    if request["op"] == "collect":
-        return {"tests": recorder.items, "errors": recorder.errors, "device": _device()}
-    if recorder.outcome is None:
-        errors = recorder.errors or [f"pytest ended with {code!r} before running the test"]
-        return {"outcome": "error", "message": _first_line(errors[0]), "detail": _clip(errors[0]),
-                "error_type": "", "duration": 0.0, "output": ""}
-    return recorder.outcome
+        pytest.main(args, plugins=[recorder])
+    reply = {"tests": recorder.items, "errors": recorder.errors, "device": _device()}
+    if request["op"] == "run":
+        reply["outcomes"] = recorder.outcomes
+    return reply
+
+
+class TestTimeout(Exception):
+    """Raised by the alarm in a test that ran too long."""
 
 
 class _Recorder:
     """A pytest plugin that keeps, as plain data, what one run collected and how its test ended."""
 
-    def __init__(self):
+    def __init__(self, timeout: float):
+        self.timeout = timeout
         self.items: list[dict] = []
         self.errors: list[str] = []
-        self.outcome: dict | None = None
-        self.error_type = ""
+        self.outcomes: dict[str, dict] = {}
+        self.error_types: dict[str, str] = {}
 
     def pytest_collection_modifyitems(self, items):
         self.items = [{"nodeid": item.nodeid, "name": item.name,
@@ -75,20 +81,38 @@ class _Recorder:
             self.errors.append(_clip(report.longreprtext))
 
     @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item):
+        alarm = self.timeout > 0 and hasattr(signal, "setitimer")
+        if alarm:
+            previous = signal.signal(signal.SIGALRM, self._interrupt)
+            signal.setitimer(signal.ITIMER_REAL, self.timeout)
+        try:
+            return (yield)
+        finally:
+            if alarm:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, previous)
+
+    def _interrupt(self, signum, frame):
+        raise TestTimeout(f"did not finish within {self.timeout:g} s (an endless loop, or far too much work?); "
+                          "it was stopped")
+
+    @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item, call):
         report = yield
-        if call.excinfo is not None and not self.error_type and report.failed:
-            self.error_type = call.excinfo.typename
+        if call.excinfo is not None and report.failed and item.nodeid not in self.error_types:
+            self.error_types[item.nodeid] = call.excinfo.typename
         return report
 
     def pytest_runtest_logreport(self, report):
+        current = self.outcomes.get(report.nodeid, {}).get("outcome")
         if report.when == "setup" and report.failed:
             self._set("error", report)
         elif report.when == "setup" and report.skipped:
             self._set("skipped", report)
         elif report.when == "call":
             self._set("passed" if report.passed else "skipped" if report.skipped else "failed", report)
-        elif report.when == "teardown" and report.failed and self.outcome and self.outcome["outcome"] == "passed":
+        elif report.when == "teardown" and report.failed and current == "passed":
             self._set("error", report)
 
     def _set(self, outcome: str, report) -> None:
@@ -98,9 +122,11 @@ class _Recorder:
         if outcome == "skipped" and isinstance(report.longrepr, tuple):
             message = str(report.longrepr[-1])
         output = "".join(part for part in (report.capstdout, report.capstderr) if part)
-        self.outcome = {"outcome": outcome, "message": _clip(message), "detail": _clip(text),
-                        "error_type": self.error_type if outcome in ("failed", "error") else "",
-                        "duration": round(float(getattr(report, "duration", 0.0)), 4), "output": _clip(output)}
+        error_type = self.error_types.get(report.nodeid, "") if outcome in ("failed", "error") else ""
+        self.outcomes[report.nodeid] = {
+            "outcome": outcome, "message": _clip(message), "detail": _clip(text),
+            "error_type": "Timeout" if error_type == "TestTimeout" else error_type,
+            "duration": round(float(getattr(report, "duration", 0.0)), 4), "output": _clip(output)}
 
 
 def _write(folder: str, name: str, text: str) -> str:

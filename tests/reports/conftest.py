@@ -31,9 +31,6 @@ SCRIPT_NAME = "<script>alert(1)</script>"
 SCREENSHOTS = REPORTS / "test_screenshots"
 
 
-def pytest_configure(config):
-
-
 def load_fixture(name: str) -> dict:
     return json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
 
