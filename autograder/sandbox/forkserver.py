@@ -10,7 +10,9 @@ CUDA at all.
 Requests (``wire`` frames on the control socket):
 
 - ``spawn`` with two file descriptors attached (the student socket, the output pipe): fork a
-  child into a fresh folder, isolate it, serve the student code; reply with its pid.
+  child into a fresh folder, isolate it, serve the student code; reply with its pid and the
+  isolation report the child wrote before any student code ran (so a student cannot forge it).
+  In a PID namespace (root), the pid is the child's keeper's (see :mod:`pidns`).
 - ``kill``: kill a child's process group and reap it; reply with how it ended.
 - ``status``: whether a child is still running, and how it ended if not.
 
@@ -22,12 +24,16 @@ Run as ``python -m autograder.sandbox.forkserver FD SANDBOX_ROOT``.
 
 from __future__ import annotations
 
+import json
 import os
+import select
 import shutil
 import signal
 import socket
 import sys
 import tempfile
+import time
+from dataclasses import dataclass
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
@@ -38,7 +44,7 @@ import torch  # noqa: E402,F401
 import torch.nn  # noqa: E402,F401
 import torch.nn.functional  # noqa: E402,F401
 
-from autograder.sandbox import child, isolation, wire  # noqa: E402
+from autograder.sandbox import child, environment, isolation, pidns, uids, wire  # noqa: E402
 
 # Modules students import often; importing them here saves each child the time, and children
 # could not import them later from folders Landlock hides.
@@ -46,6 +52,9 @@ _PRELOAD = ("math", "random", "collections", "itertools", "functools", "typing",
             "time", "json", "string", "re", "heapq", "bisect", "statistics", "scipy", "scipy.optimize",
             "torchvision", "torchvision.ops", "torch.utils.data", "torch.optim", "torch.distributions",
             "matplotlib.figure", "matplotlib.colors")
+
+REPORT_TIMEOUT = 60.0
+"""How long a child may take to isolate itself and report (seconds); a bug, not a student, is slow."""
 
 
 def _preload() -> None:
@@ -58,12 +67,28 @@ def _preload() -> None:
             pass
 
 
+@dataclass
+class _Child:
+    workdir: str
+    view_root: str
+    status_fd: int | None          # where the keeper reports (PID namespace only)
+    slot: uids.Slot | None
+
+
 class ForkServer:
     def __init__(self, control: socket.socket, root: str):
         self.control = control
         self.root = root
-        self.children: dict[int, str] = {}     # pid -> working folder
+        self.children: dict[int, _Child] = {}  # pid -> what to clean up after it
         self.ended: dict[int, dict] = {}       # pid -> how it ended
+        self.pid_namespaces = pidns.PidNamespaces()
+        self.host = isolation.probe_host(self.pid_namespaces.problem)
+        self.uid_pool: uids.UidPool | None = None
+        if self.host.uid_problem is None:
+            try:
+                self.uid_pool = uids.UidPool()
+            except OSError as exc:
+                self.host.uid_problem = f"no folder for the uid locks ({exc})"
 
     def serve(self) -> None:
         while True:
@@ -89,21 +114,38 @@ class ForkServer:
     def spawn(self, request: dict, fds: list[int]) -> dict:
         self.reap()
         workdir = tempfile.mkdtemp(prefix="student-", dir=self.root)
-        pid = os.fork()
+        view_root = workdir + ".root"
+        os.mkdir(view_root, 0o700)
+        slot = self.uid_pool.claim() if self.uid_pool is not None else None
+        if slot is not None:
+            os.chown(workdir, slot.uid, slot.gid)
+        report_r, report_w = os.pipe()
+        status_r, status_w = os.pipe()
+        setup = isolation.ChildSetup(
+            limits=isolation.Limits(**request["limits"]),
+            paths=isolation.SandboxPaths(workdir, request["protected"], request.get("readable", []), view_root),
+            host=self.host, marker=str(os.getpid()),
+            uid=slot.uid if slot else None, gid=slot.gid if slot else None)
+        pid, in_namespace = self.pid_namespaces.fork()
         if pid == 0:  # the child: never returns
             try:
-                self.control.close()
+                if in_namespace:
+                    pidns.keep(status_w, set())   # returns only in the student process
+                setup.in_pid_namespace = in_namespace
+                _close_all_but({fds[0], fds[1], report_w})
                 sock = socket.socket(fileno=fds[0])
-                limits = isolation.Limits(**request["limits"])
-                paths = isolation.SandboxPaths(workdir, request["protected"], request.get("readable", []))
-                os.chdir(workdir)
-                _child_environment(workdir)
-                report = isolation.apply(limits, paths)
-                child.serve(sock, fds[1], {"isolation": report, "reply_bytes": limits.reply_bytes})
+                report = isolation.apply(setup)
+                os.write(report_w, isolation.encode_report(report))
+                os.close(report_w)
+                child.serve(sock, fds[1], {"isolation": report, "reply_bytes": setup.limits.reply_bytes})
             finally:
                 os._exit(70)
-        self.children[pid] = workdir
-        return {"pid": pid}
+        os.close(report_w)
+        os.close(status_w)
+        if not in_namespace:
+            os.close(status_r)
+        self.children[pid] = _Child(workdir, view_root, status_r if in_namespace else None, slot)
+        return {"pid": pid, "isolation": _read_report(report_r)}
 
     def kill(self, pid: int) -> dict:
         if pid in self.children:
@@ -138,23 +180,59 @@ class ForkServer:
             pass
         ended = {"exit_code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
                  "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None}
+        record = self.children.pop(pid)
+        if record.status_fd is not None:  # the keeper knows how the student process ended
+            ended = pidns.read_status(record.status_fd) or ended
+            os.close(record.status_fd)
         self.ended[pid] = ended
-        shutil.rmtree(self.children.pop(pid), ignore_errors=True)
+        shutil.rmtree(record.workdir, ignore_errors=True)
+        shutil.rmtree(record.view_root, ignore_errors=True)
+        if record.slot is not None:
+            uids.UidPool.release(record.slot)
 
     def shutdown(self) -> None:
         for pid in list(self.children):
             self.kill(pid)
+        self.pid_namespaces.close()
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def _child_environment(workdir: str) -> None:
-    """A small, predictable environment: nothing that points at the grader's files."""
-    keep = {k: os.environ[k] for k in ("PATH", "LANG", "LC_ALL", "TZ") if k in os.environ}
-    os.environ.clear()
-    os.environ.update(keep)
-    os.environ.update({"HOME": workdir, "TMPDIR": workdir, "MPLCONFIGDIR": workdir, "MPLBACKEND": "Agg",
-                       "OMP_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1"})
-    tempfile.tempdir = workdir
+def _read_report(fd: int) -> dict:
+    """The child's isolation report, written before any student code ran."""
+    data = bytearray()
+    deadline = time.monotonic() + REPORT_TIMEOUT
+    try:
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+                return {"summary": "no isolation report (the child did not send one in time)"}
+            piece = os.read(fd, 65536)
+            if not piece:
+                break
+            data += piece
+    finally:
+        os.close(fd)
+    try:
+        report = json.loads(data)
+    except ValueError:
+        report = None
+    if not isinstance(report, dict):
+        return {"summary": "no isolation report (the child could not isolate itself)"}
+    return report
+
+
+def _close_all_but(keep: set[int]) -> None:
+    """Close every inherited descriptor except ``keep`` (and 0, 1, 2, which serve replaces)."""
+    try:
+        fds = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:
+        fds = list(range(3, 1024))
+    for fd in fds:
+        if fd > 2 and fd not in keep:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
 
 
 def main(argv: list[str]) -> None:

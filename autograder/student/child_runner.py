@@ -123,6 +123,8 @@ class _Recorder:
             message = str(report.longrepr[-1])
         output = "".join(part for part in (report.capstdout, report.capstderr) if part)
         error_type = self.error_types.get(report.nodeid, "") if outcome in ("failed", "error") else ""
+        if error_type == "TestTimeout":
+            message = message.split(": ", 1)[-1]
         self.outcomes[report.nodeid] = {
             "outcome": outcome, "message": _clip(message), "detail": _clip(text),
             "error_type": "Timeout" if error_type == "TestTimeout" else error_type,

@@ -44,45 +44,36 @@ def run_public_tests(assignment: AssignmentFolder, submission: Submission, test_
                      server: ForkServer | None = None, progress=None) -> TestRun:
     """Run every public test on ``submission`` in the sandbox; see the module docstring.
 
+    All tests run in one call first, each under an alarm. If that call crashes the child or runs
+    past its time (a hang in C code), they run again one per call, each in a fresh child if needed.
+
     Raises:
         SandboxUnavailable: when no child could be started (on a system where the sandbox's
             isolation does not work), so the caller can fall back to a plain subprocess.
     """
     limits = Limits(**{k: v for k, v in assignment.limits.items() if k in Limits.__dataclass_fields__})
-    runner_source = inspect.getsource(child_runner)
-    loaded = with_runner(submission)
     own_server = server is None
     server = server or ForkServer()
-    sandbox = Sandbox(server, loaded, assignment.module, limits, list(assignment.protected))
+    sandbox = Sandbox(server, with_runner(submission), assignment.module, limits, list(assignment.protected))
+    runner = _Runner(sandbox, inspect.getsource(child_runner), {
+        "test_file": assignment.public_tests.name, "test_source": test_source, "timeout": assignment.test_timeout})
     result = TestRun()
     try:
         try:
             sandbox.ensure()
         except StudentCodeError as exc:
             raise SandboxUnavailable(exc.message) from None
-        request = {"test_file": assignment.public_tests.name, "test_source": test_source}
         try:
-            collected = _call(sandbox, runner_source, {"op": "collect", **request}, "collecting the public tests",
-                              assignment.test_timeout)
-        except StudentCodeError as exc:
-            result.problems.append(str(exc))
-            return result
-        result.device = collected.get("device", "")
-        result.problems += [f"the public tests could not be loaded:\n{e}" for e in collected.get("errors", [])]
-        for index, test in enumerate(collected.get("tests", [])):
             if progress:
-                progress(index, len(collected["tests"]), test["name"])
-            outcome = TestOutcome(test["nodeid"], test["name"], test["function"])
-            try:
-                reply = _call(sandbox, runner_source, {"op": "run", "nodeid": test["nodeid"], **request},
-                              f"public test {test['name']}", assignment.test_timeout)
-                for key in ("outcome", "message", "detail", "error_type", "duration", "output"):
-                    setattr(outcome, key, reply.get(key, getattr(outcome, key)))
-            except StudentCodeError as exc:
-                outcome.outcome, outcome.message = "error", exc.message
-                outcome.detail, outcome.output = str(exc), exc.output
-                outcome.error_type = "Timeout" if exc.kind == "timeout" else "Crash"
-            result.tests.append(outcome)
+                progress(0, 1, "all public tests")
+            reply = runner.call("run", None, "running the public tests", 30 * assignment.test_timeout)
+        except StudentCodeError:
+            reply = _one_by_one(runner, result, assignment.test_timeout, progress)
+        if reply is not None:
+            result.device = reply.get("device", "")
+            result.problems += [f"the public tests could not be loaded:\n{e}" for e in reply.get("errors", [])]
+            for test in reply.get("tests", []):
+                result.tests.append(_outcome(test, reply.get("outcomes", {}).get(test["nodeid"])))
         try:
             result.problems += sandbox.load_errors()
         except StudentCodeError as exc:
@@ -95,21 +86,61 @@ def run_public_tests(assignment: AssignmentFolder, submission: Submission, test_
             server.close()
 
 
+def _one_by_one(runner: "_Runner", result: TestRun, timeout: float, progress) -> dict | None:
+    """Collect, then run each test in its own call; return what a whole run would have."""
+    try:
+        collected = runner.call("collect", None, "collecting the public tests", timeout)
+    except StudentCodeError as exc:
+        result.problems.append(str(exc))
+        return None
+    outcomes = {}
+    for index, test in enumerate(collected.get("tests", [])):
+        if progress:
+            progress(index, len(collected["tests"]), test["name"])
+        try:
+            reply = runner.call("run", [test["nodeid"]], f"public test {test['name']}", timeout)
+            outcomes.update(reply.get("outcomes", {}))
+        except StudentCodeError as exc:
+            outcomes[test["nodeid"]] = {"outcome": "error", "message": exc.message, "detail": str(exc),
+                                        "output": exc.output,
+                                        "error_type": "Timeout" if exc.kind == "timeout" else "Crash"}
+    return {**collected, "outcomes": outcomes}
+
+
+def _outcome(test: dict, reply: dict | None) -> TestOutcome:
+    outcome = TestOutcome(test["nodeid"], test["name"], test["function"])
+    if reply is None:
+        outcome.message = "this test did not run (pytest stopped before it)"
+        return outcome
+    for key in ("outcome", "message", "detail", "error_type", "duration", "output"):
+        setattr(outcome, key, reply.get(key, getattr(outcome, key)))
+    return outcome
+
+
+class _Runner:
+    """Calls ``__autograder_check__`` in the child with the runner's source and one request."""
+
+    def __init__(self, sandbox: Sandbox, source: str, request: dict):
+        self.sandbox = sandbox
+        self.source = source
+        self.request = request
+
+    def call(self, op: str, nodeids: list[str] | None, what: str, timeout: float) -> dict:
+        message = {"op": "call", "target": RUNNER, "kwargs": {}, "seed": 0,
+                   "args": [self.source, {**self.request, "op": op, "nodeids": nodeids}]}
+        try:
+            reply = self.sandbox.request(message, what, timeout)
+        finally:
+            # The sandbox shortens later calls to a target that once timed out; every call here
+            # is to the runner, and one endless loop must not shorten the others.
+            self.sandbox.timed_out.discard(RUNNER)
+        if not isinstance(reply, dict):
+            raise StudentCodeError("protocol", f"{what}: the checker's runner sent back {type(reply).__name__}")
+        return reply
+
+
 def with_runner(submission: Submission) -> Submission:
     """``submission`` with the runner's one definition loaded before the student's code."""
     bootstrap = Chunk(RUNNER_FILE, 1, BOOTSTRAP, "function", (RUNNER,))
     return dataclasses.replace(submission, chunks=[bootstrap, *submission.chunks],
                                sources={RUNNER_FILE: BOOTSTRAP, **submission.sources})
-
-
-def _call(sandbox: Sandbox, runner_source: str, request: dict, what: str, timeout: float) -> dict:
-    message = {"op": "call", "target": RUNNER, "args": [runner_source, request], "kwargs": {}, "seed": 0}
-    try:
-        reply = sandbox.request(message, what, timeout)
-    finally:
-        # The sandbox shortens later calls to a target that once timed out; every test is a call
-        # to the runner, and one endless loop must not shorten the others.
-        sandbox.timed_out.discard(RUNNER)
-    if not isinstance(reply, dict):
-        raise StudentCodeError("protocol", f"{what}: the checker's runner sent back {type(reply).__name__}")
-    return reply

@@ -828,3 +828,74 @@ def train_char_gpt(train_ids, vocab_size, block_size=64, num_steps=400, batch_si
         losses.append(loss.item())
     return model.eval(), losses
     ### END SOLUTION
+
+
+# %% [markdown]
+# ## 16. 实验（写进实验报告）：Post-LN 与 Pre-LN · Experiment for the lab report: Post-LN vs Pre-LN
+#
+# 下面的代码已经写好，不计分：它用你的 `TransformerEncoder` 训练一个把随机序列反转的小模型，返回每一步的
+# 损失和第一步时每一层参数的梯度范数。在你自己的单元格里调用它（评分程序不运行顶层代码），例如比较
+# `norm_first=False/True`、不同层数（2、6、12）、有无学习率预热（warmup），并把曲线和分析写进实验报告。
+#
+# The code below is provided and not graded: it trains a small model built on your `TransformerEncoder`
+# to reverse random sequences, and returns the loss of every step and each layer's gradient norm at the
+# first step. Call it from a cell of your own (the grader does not run top-level code), e.g. to compare
+# `norm_first=False/True`, depths (2, 6, 12) and learning-rate warm-up, and put the curves and your
+# analysis in the lab report.
+#
+# ```python
+# runs = {f"{name}, {n} layers": layer_norm_experiment(norm_first, num_layers=n)
+#         for name, norm_first in [("Post-LN", False), ("Pre-LN", True)] for n in (2, 6)}
+# plot_layer_norm_experiment(runs)
+# ```
+
+# %%
+def layer_norm_experiment(norm_first, num_layers=6, num_steps=300, lr=1e-3, warmup_steps=0, seed=0,
+                          vocab_size=16, length=12, d_model=32, num_heads=4, batch_size=64):
+    """Train an encoder (Post-LN or Pre-LN) to reverse random sequences. Provided; not graded.
+
+    Returns:
+        dict: ``losses`` (list of num_steps floats), ``grad_norms`` (list of num_layers floats: the norm
+        of each layer's parameter gradient at the first step, before any update).
+    """
+    generator = torch.Generator().manual_seed(seed)
+    torch.manual_seed(seed)
+    embed = nn.Embedding(vocab_size, d_model)
+    encoder = TransformerEncoder(num_layers, d_model, num_heads, 4 * d_model, dropout=0.0, norm_first=norm_first)
+    head = nn.Linear(d_model, vocab_size)
+    parameters = [*embed.parameters(), *encoder.parameters(), *head.parameters()]
+    optimizer = torch.optim.Adam(parameters, lr=lr)
+    warmup = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda step: min(1.0, (step + 1) / warmup_steps) if warmup_steps else 1.0)
+    positions = sinusoidal_positional_encoding(length, d_model)                   # (L, D)
+    losses, grad_norms = [], []
+    for step in range(num_steps):
+        src = torch.randint(vocab_size, (batch_size, length), generator=generator)  # (B, L)
+        target = src.flip(1)                                                        # reversed
+        logits = head(encoder(embed(src) * math.sqrt(d_model) + positions))        # (B, L, V)
+        loss = F.cross_entropy(logits.reshape(-1, vocab_size), target.reshape(-1))
+        optimizer.zero_grad()
+        loss.backward()
+        if step == 0:
+            grad_norms = [torch.cat([p.grad.reshape(-1) for p in layer.parameters()]).norm().item()
+                          for layer in encoder.layers]
+        optimizer.step()
+        warmup.step()
+        losses.append(loss.item())
+    return {"losses": losses, "grad_norms": grad_norms}
+
+
+def plot_layer_norm_experiment(runs):
+    """Plot ``{label: layer_norm_experiment(...)}``: loss curves, and gradient norms by layer. Provided."""
+    import matplotlib.pyplot as plt
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    for label, run in runs.items():
+        left.plot(run["losses"], label=label)
+        right.plot(range(1, len(run["grad_norms"]) + 1), run["grad_norms"], marker="o", label=label)
+    left.set(xlabel="step", ylabel="training loss", yscale="log", title="loss")
+    right.set(xlabel="layer", ylabel="gradient norm at step 0", yscale="log", title="gradients at initialisation")
+    left.legend()
+    right.legend()
+    fig.tight_layout()
+    return fig
