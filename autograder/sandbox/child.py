@@ -7,6 +7,7 @@ whatever it cannot encode (a model, a figure's axes, a generator) stays here beh
 
 from __future__ import annotations
 
+import copy
 import linecache
 import os
 import random
@@ -106,7 +107,9 @@ class Session:
         if device is not None:
             args, kwargs = _to_device(args, device), _to_device(kwargs, device)
             if isinstance(target, torch.nn.Module):
-                target.to(device)
+                # A copy moves, so the module keeps its CPU weights for later calls (the meta
+                # device has no data to move back).
+                target = _moved_copy(target, device)
         _seed(request.get("seed"))
         grad = request.get("grad")
         if grad is None:
@@ -144,12 +147,21 @@ class Session:
                     "message": f"your code defines no `{exc.name}`"}
         if isinstance(exc, SystemExit):
             kind = "exit"
-        elif isinstance(exc, NotImplementedError):
+        elif isinstance(exc, NotImplementedError) and self.raised_in_student_code(exc):
+            # A TODO stub. PyTorch raises NotImplementedError too (an operator with no kernel for
+            # the meta device): that one is an ordinary exception, with PyTorch's message.
             kind = "not_implemented"
         else:
             kind = "exception"
         return {"kind": kind, "type": _safe(lambda: type(exc).__name__), "message": _safe(lambda: str(exc)),
                 "traceback": _safe(lambda: self.student_traceback(exc))}
+
+    def raised_in_student_code(self, exc: BaseException) -> bool:
+        """Whether a ``raise`` statement of the student's raised ``exc`` (not a call into PyTorch's C++)."""
+        frames = traceback.extract_tb(exc.__traceback__)
+        if not frames or frames[-1].filename not in self.filenames:
+            return False
+        return (frames[-1].line or "").lstrip().startswith("raise")
 
     def student_traceback(self, exc: BaseException) -> str:
         """The traceback trimmed to frames in the student's own files."""
@@ -185,6 +197,14 @@ def _seed(seed: int | None) -> None:
     torch.manual_seed(seed)
     random.seed(seed)
     np.random.seed(seed % 2**32)
+
+
+def _moved_copy(module: torch.nn.Module, device: str) -> torch.nn.Module:
+    try:
+        twin = copy.deepcopy(module)
+    except Exception:  # a module that cannot be copied moves itself, as it would in any training script
+        twin = module
+    return twin.to(device)
 
 
 def _to_device(value: Any, device: str) -> Any:
@@ -228,6 +248,7 @@ def serve(sock, out_fd: int, config: dict) -> None:
     sys.stdout = open(1, "w", buffering=1, encoding="utf-8", errors="replace", closefd=False)
     sys.stderr = open(2, "w", buffering=1, encoding="utf-8", errors="replace", closefd=False)
     torch.set_num_threads(1)
+    linecache.clearcache()  # lines the fork server happened to cache are not the student's to read
     request = wire.receive(sock, 2**31)
     session = Session(sock, request["module"], set(request["sources"]), config["reply_bytes"])
     loaded = session.load(request["chunks"], request["sources"])

@@ -36,9 +36,9 @@ def scrub_inherited_block(marker: str) -> str:
     try:
         with open("/proc/self/stat", "rb") as handle:
             fields = handle.read().rsplit(b")", 1)[1].split()
-        # Fields counted from 1 in proc(5): env_start is 53, env_end 54; after the ")" the list
+        # Fields counted from 1 in proc(5): env_start is 50, env_end 51; after the ")" the list
         # starts at field 3.
-        start, end = int(fields[53 - 3]), int(fields[54 - 3])
+        start, end = int(fields[50 - 3]), int(fields[51 - 3])
     except (OSError, ValueError, IndexError):
         return "inherited environment block not found (not Linux?)"
     if not 0 < start < end or end - start > 2**24:

@@ -17,7 +17,8 @@ Requests (``wire`` frames on the control socket):
 - ``status``: whether a child is still running, and how it ended if not.
 
 When the grader closes the control socket (or dies), every child is killed and every folder
-removed before this process exits.
+removed before this process exits. If this process itself is killed, its children die with it
+(each asks for SIGKILL when its parent dies, and a keeper's death ends its PID namespace).
 
 Run as ``python -m autograder.sandbox.forkserver FD SANDBOX_ROOT``.
 """
@@ -44,7 +45,7 @@ import torch  # noqa: E402,F401
 import torch.nn  # noqa: E402,F401
 import torch.nn.functional  # noqa: E402,F401
 
-from autograder.sandbox import child, environment, isolation, pidns, uids, wire  # noqa: E402
+from autograder.sandbox import child, isolation, pidns, uids, wire  # noqa: E402
 
 # Modules students import often; importing them here saves each child the time, and children
 # could not import them later from folders Landlock hides.
@@ -73,6 +74,7 @@ class _Child:
     view_root: str
     status_fd: int | None          # where the keeper reports (PID namespace only)
     slot: uids.Slot | None
+    student_pid: int | None = None  # the student process under a keeper, as this process sees it
 
 
 class ForkServer:
@@ -84,9 +86,10 @@ class ForkServer:
         self.pid_namespaces = pidns.PidNamespaces()
         self.host = isolation.probe_host(self.pid_namespaces.problem)
         self.uid_pool: uids.UidPool | None = None
-        if self.host.uid_problem is None:
+        if self.host.uid_problem is None:  # the children decide, knowing whether their new root held
             try:
                 self.uid_pool = uids.UidPool()
+                os.chmod(root, 0o711)  # the sandbox uids must reach their own folders inside
             except OSError as exc:
                 self.host.uid_problem = f"no folder for the uid locks ({exc})"
 
@@ -129,8 +132,9 @@ class ForkServer:
         pid, in_namespace = self.pid_namespaces.fork()
         if pid == 0:  # the child: never returns
             try:
+                self.control.detach()  # closed below with every other inherited descriptor
                 if in_namespace:
-                    pidns.keep(status_w, set())   # returns only in the student process
+                    pidns.keep(status_w, setup.marker)   # returns only in the student process
                 setup.in_pid_namespace = in_namespace
                 _close_all_but({fds[0], fds[1], report_w})
                 sock = socket.socket(fileno=fds[0])
@@ -144,10 +148,19 @@ class ForkServer:
         os.close(status_w)
         if not in_namespace:
             os.close(status_r)
-        self.children[pid] = _Child(workdir, view_root, status_r if in_namespace else None, slot)
-        return {"pid": pid, "isolation": _read_report(report_r)}
+        record = _Child(workdir, view_root, status_r if in_namespace else None, slot)
+        self.children[pid] = record
+        report = _read_report(report_r)
+        if in_namespace:
+            record.student_pid = _only_child(pid)
+        return {"pid": pid, "isolation": report}
 
     def kill(self, pid: int) -> dict:
+        record = self.children.get(pid)
+        if record is not None and record.status_fd is not None and _gone(record.student_pid):
+            # The student process already ended (a crash, an exit): let its keeper report how,
+            # instead of killing the keeper before it could.
+            select.select([record.status_fd], [], [], 1.0)
         if pid in self.children:
             for target in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
                 try:
@@ -219,6 +232,36 @@ def _read_report(fd: int) -> dict:
     if not isinstance(report, dict):
         return {"summary": "no isolation report (the child could not isolate itself)"}
     return report
+
+
+def _only_child(pid: int) -> int | None:
+    """The one child of ``pid`` (a keeper's student process), or None if it cannot be told."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as handle:
+            children = handle.read().split()
+    except OSError:
+        return None
+    return int(children[0]) if len(children) == 1 else None
+
+
+_PF_EXITING = 0x4
+
+
+def _gone(pid: int | None) -> bool:
+    """Is process ``pid`` ending or ended (exiting, a zombie, reaped)? False when unknown.
+
+    A crashed process closes its socket (which is how the grader notices) before it becomes a
+    zombie; the kernel marks it exiting before either.
+    """
+    if pid is None:
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            fields = handle.read().rsplit(b")", 1)[1].split()
+        state, flags = fields[0], int(fields[9 - 3])
+    except (OSError, IndexError, ValueError):
+        return True
+    return state in (b"Z", b"X") or bool(flags & _PF_EXITING)
 
 
 def _close_all_but(keep: set[int]) -> None:

@@ -12,7 +12,7 @@ matters):
    (the PID namespace itself was made by the fork server, see :mod:`pidns`);
 4. the environment, replaced, and the inherited copy in memory overwritten (:mod:`environment`);
 5. a uid of its own when the grader is root and that uid can read the Python installation
-   (:mod:`uids`); after the mounts, which need root;
+   (:mod:`uids`); after the mounts, which need root (its slot was claimed by the fork server);
 6. every capability dropped (:mod:`capabilities`), so that uid 0 without a uid switch keeps no
    privilege: no unmounting, no raw devices, no reading other processes;
 7. Landlock (:mod:`landlock`): read-only access to that same allow-list, write access to the
@@ -25,16 +25,20 @@ Each layer that cannot be applied is reported as such, with the reason; the chil
 report to the fork server before any student code runs, and it travels into every result's
 ``extra_data.isolation``, so an instructor sees what actually held. What holds where:
 
-==================  =====================================================================
-root (Linux 6.7+)   every layer; a separate uid only if the Python installation is
-                    readable by other users (not when it lives under ``/root``)
-normal user         rlimits, user + network + mount namespaces and the new root (where
-                    unprivileged user namespaces are allowed), capabilities (none), Landlock
-                    (5.13+; TCP 6.7+; signals 6.12+), seccomp; no PID namespace, no uid switch
-container           what its runtime allows: usually no namespaces (no ``CAP_SYS_ADMIN``,
-                    Docker's seccomp profile), Landlock if the host kernel has it, seccomp
-macOS               the process boundary, rlimits and timeouts only
-==================  =====================================================================
+==============  =========================================================================
+root            every layer. The separate uid needs a Python installation the uid can read:
+                inside the new root the folders above the installation are made afresh, so a
+                Python under ``/root`` (0700) works there; without a new root it does not
+normal user     rlimits; user, network and mount namespaces and the new root where the kernel
+                allows unprivileged user namespaces; no capabilities; Landlock (Linux 5.13+,
+                TCP rules 6.7+, signal scoping 6.12+); seccomp (which also keeps signals and
+                ptrace inside, on any kernel); no PID namespace, no separate uid
+container       root without CAP_SYS_ADMIN: no namespaces (nor, so, the new root or the disk
+                quota), but a separate uid (CAP_SETUID) if the Python is readable, no
+                capabilities, Landlock if the host kernel has it, seccomp
+macOS           the process boundary, its own session, rlimits (those macOS enforces) and the
+                grader's timeouts; nothing hides the file system
+==============  =========================================================================
 """
 
 from __future__ import annotations
@@ -48,7 +52,7 @@ import site
 import sys
 from dataclasses import dataclass, field
 
-from autograder.sandbox import capabilities, environment, landlock, namespaces, seccomp, uids
+from autograder.sandbox import capabilities, environment, landlock, namespaces, pidns, seccomp, uids
 
 GiB = 2**30
 
@@ -97,7 +101,8 @@ class Host:
     privileged: bool                     # CAP_SYS_ADMIN: root outside a restricted container
     user_namespace_problem: str | None
     pid_namespace_problem: str | None
-    uid_problem: str | None
+    uid_problem: str | None              # when even a new root would not let a sandbox uid work
+    uid_problem_old_root: str | None     # when only the host's own layout is there
     landlock_abi: int
     seccomp_problem: str | None
     bubblewrap: str
@@ -123,12 +128,15 @@ def probe_host(pid_namespace_problem: str | None = "not probed") -> Host:
     read_paths = system_read_paths()
     public, private = namespaces.private_files("/etc") if linux and os.path.isdir("/etc") else ([], [])
     landlock_paths = [p for p in read_paths if p != "/etc" and p != "/dev"] + public
+    python = uids.python_paths()
+    bound = namespaces.outermost(view_read_paths(read_paths))
     return Host(
         system=system,
         privileged=privileged,
         user_namespace_problem=None if privileged else user_namespace_problem(),
         pid_namespace_problem=pid_namespace_problem if linux else f"no PID namespaces on {system}",
-        uid_problem=uid_problem(privileged, uids.python_paths()),
+        uid_problem=uid_problem(python, bound=bound),
+        uid_problem_old_root=uid_problem(python),
         landlock_abi=landlock.abi_version() if linux else 0,
         seccomp_problem=seccomp.available(),
         bubblewrap=bubblewrap_report(shutil.which("bwrap")),
@@ -153,14 +161,24 @@ def user_namespace_problem() -> str | None:
     return None
 
 
-def uid_problem(privileged: bool, python_paths: list[str], stat_fn=os.stat) -> str | None:
-    """Why no separate uid can be used (None when it can)."""
-    if not privileged or not capabilities.has(capabilities.CAP_SETUID) or os.geteuid() != 0:
+def uid_problem(python_paths: list[str], stat_fn=os.stat, bound: list[str] | None = None) -> str | None:
+    """Why no separate uid can be used (None when it can); ``bound`` as in :func:`uids.unreadable_reason`.
+
+    Needs uid 0 with CAP_SETUID and CAP_SETGID, not CAP_SYS_ADMIN: root in a container has them.
+    """
+    if platform.system() != "Linux":
+        return f"not implemented on {platform.system()}"
+    if os.geteuid() != 0 or not (capabilities.has(capabilities.CAP_SETUID) and capabilities.has(capabilities.CAP_SETGID)):
         return "the grader is not root"
-    reason = uids.unreadable_reason(python_paths, stat_fn)
+    reason = uids.unreadable_reason(python_paths, stat_fn, bound)
     if reason is not None:
         return reason + "; install Python where other users can read it (e.g. /opt or /usr/local) to get this layer"
     return None
+
+
+def view_read_paths(read_paths: list[str]) -> list[str]:
+    """The folders a new root binds read-only (``/proc``, ``/sys`` and ``/dev`` are made afresh)."""
+    return [p for p in read_paths if p not in ("/proc", "/sys", "/dev")]
 
 
 def bubblewrap_report(path: str | None) -> str:
@@ -192,15 +210,14 @@ def apply(setup: ChildSetup) -> dict:
     limits, paths, host = setup.limits, setup.paths, setup.host
     report: dict = {"process": "forked child in its own session and process group"}
     os.setsid()
-    if not setup.in_pid_namespace:
-        from autograder.sandbox import pidns
-        pidns.die_with_parent()
+    if not setup.in_pid_namespace and pidns.die_with_parent():
+        report["process"] += ", killed if the fork server dies"
     report["rlimits"] = _apply_rlimits(limits)
     report["namespaces"] = _namespaces(setup)
     os.chdir(paths.workdir)
     environment.set_child_environment(paths.workdir, setup.marker)
     report["environment"] = environment.scrub_inherited_block(setup.marker)
-    report["uid"] = _switch_uid(setup)
+    report["uid"] = _switch_uid(setup, str(report["namespaces"].get("view", "")).startswith("new root"))
     if report["uid"].startswith("switched") and isinstance(report["rlimits"].get("RLIMIT_NPROC"), str):
         report["rlimits"]["RLIMIT_NPROC"] = limits.processes  # enforced now that the uid is not 0
     report["capabilities"] = _drop_capabilities(host)
@@ -214,7 +231,7 @@ def apply(setup: ChildSetup) -> dict:
 
 def _namespaces(setup: ChildSetup) -> dict:
     host, paths = setup.host, setup.paths
-    state: dict = {"pid": "isolated (a keeper is PID 1, the student PID 2)" if setup.in_pid_namespace
+    state: dict = {"pid": "isolated (a keeper is PID 1; the student process is not)" if setup.in_pid_namespace
                    else f"shared ({host.pid_namespace_problem})"}
     if host.system != "Linux":
         state.update(network=f"shared (no namespaces on {host.system})", mount=f"shared (no namespaces on {host.system})",
@@ -229,7 +246,7 @@ def _namespaces(setup: ChildSetup) -> dict:
     uid = setup.uid if setup.uid is not None else os.geteuid()
     gid = setup.gid if setup.gid is not None else os.getegid()
     view = namespaces.View(
-        root=paths.view_root or "", read_only=[p for p in host.read_paths if p not in ("/proc", "/sys", "/dev")]
+        root=paths.view_root or "", read_only=view_read_paths(host.read_paths)
         + [p for p in paths.readable if not _contains_any(p, paths.protected)],
         workdir=os.path.realpath(paths.workdir), disk_bytes=setup.limits.disk_bytes, uid=uid, gid=gid,
         devices=host.devices, private=host.private_paths, protected=[os.path.realpath(p) for p in paths.protected],
@@ -243,9 +260,10 @@ def _namespaces(setup: ChildSetup) -> dict:
     return state
 
 
-def _switch_uid(setup: ChildSetup) -> str:
-    if setup.uid is None:
-        problem = setup.host.uid_problem or "no free sandbox uid"
+def _switch_uid(setup: ChildSetup, new_root: bool) -> str:
+    problem = setup.host.uid_problem if new_root else setup.host.uid_problem_old_root
+    if setup.uid is None or problem is not None:
+        problem = problem or "no free sandbox uid"
         return f"uid {os.geteuid()}: not switched ({problem})"
     try:
         return uids.switch(setup.uid, setup.gid if setup.gid is not None else setup.uid)

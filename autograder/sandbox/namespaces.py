@@ -48,10 +48,11 @@ MS_PRIVATE = 1 << 18
 MS_RELATIME = 1 << 21
 MNT_DETACH = 2
 
-# statvfs flags -> mount flags: a remount must repeat the flags a user namespace locked.
-_LOCKED_FLAGS = ((os.ST_RDONLY, MS_RDONLY), (os.ST_NOSUID, MS_NOSUID), (os.ST_NODEV, MS_NODEV),
-                 (os.ST_NOEXEC, MS_NOEXEC), (os.ST_NOATIME, MS_NOATIME), (os.ST_NODIRATIME, MS_NODIRATIME),
-                 (os.ST_RELATIME, MS_RELATIME))
+# statvfs flags -> mount flags: a remount must repeat the flags a user namespace locked. (Read
+# with getattr: outside Linux the module must still import, and then does nothing.)
+_LOCKED_FLAGS = tuple((getattr(os, name, 0), flag) for name, flag in (
+    ("ST_RDONLY", MS_RDONLY), ("ST_NOSUID", MS_NOSUID), ("ST_NODEV", MS_NODEV), ("ST_NOEXEC", MS_NOEXEC),
+    ("ST_NOATIME", MS_NOATIME), ("ST_NODIRATIME", MS_NODIRATIME), ("ST_RELATIME", MS_RELATIME)) if getattr(os, name, 0))
 _PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}
 
 # /proc entries a process may read but must not write (read-only) or not see at all (masked),
@@ -230,7 +231,7 @@ def _new_root(view: View) -> dict:
     _mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=1m,nr_inodes=4096")
     top_links = _replicate_top_symlinks(root)
     bound = []
-    for path in _outermost(view.read_only):
+    for path in outermost(view.read_only):
         if os.path.exists(path):
             _make_mount_point(root + path, os.path.isdir(path))
             _mount(path, root + path, None, MS_BIND | MS_REC)
@@ -247,13 +248,20 @@ def _new_root(view: View) -> dict:
         _make_mount_point(root + path, True)
     hidden_private = _cover(root, view.private, root + "/dev/null")
     hidden = sum(1 for p in view.protected if not os.path.lexists(root + p) or _cover(root, [p], None))
+    if platform.machine() not in _PIVOT_ROOT:
+        raise NamespaceError(0, f"pivot_root: no system-call number known for {platform.machine()}")
     os.chdir(root)
     _check(_libc().syscall(_PIVOT_ROOT[platform.machine()], b".", b"."), "pivot_root")
     _umount(".")
     os.chdir("/")
-    # /proc stays writable for the process's own entries; its system parts were bound above and
-    # become read-only here with everything else.
-    read_only_everywhere(except_paths=[view.workdir, "/proc", *view.devices])
+    # Everything read-only, then the working folder and /proc's own entries writable again (its
+    # system parts, bound onto themselves above, stay read-only).
+    try:
+        _set_read_only("/", recursive=True)
+        _set_read_only(view.workdir, read_only=False)
+        _set_read_only("/proc", read_only=False)
+    except OSError:  # kernels before 5.12: one mount at a time
+        read_only_everywhere(except_paths=[view.workdir, "/proc", *view.devices])
     return {"view": (f"new root: {len(bound)} read-only folders, {len(top_links)} links, the working folder "
                      f"(tmpfs, {view.disk_bytes // 2**20} MiB), {len(view.devices)} device nodes, {proc}, {sys_state}; "
                      "nothing else of the host's files"),
@@ -281,7 +289,7 @@ def _fallback(view: View) -> dict:
     return report
 
 
-def _outermost(paths: list[str]) -> list[str]:
+def outermost(paths: list[str]) -> list[str]:
     """Drop paths inside another path of the list (binding the outer one shows them)."""
     out: list[str] = []
     for path in sorted(set(os.path.realpath(p) for p in paths), key=len):
@@ -326,10 +334,9 @@ def _build_dev(root: str, devices: list[str]) -> None:
     dev = root + "/dev"
     os.makedirs(dev, exist_ok=True)
     _mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k,nr_inodes=256")
-    for node in devices:
+    for node in devices:  # a device node is not written through its mount: no remount needed
         _make_mount_point(root + node, False)
         _mount(node, root + node, None, MS_BIND)
-        _mount(None, root + node, None, MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NOEXEC | _locked_flags(root + node))
     for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"),
                          ("stderr", "/proc/self/fd/2")):
         os.symlink(target, f"{dev}/{name}")
@@ -382,13 +389,33 @@ def _cover(root: str, paths: list[str], file_source: str | None) -> int:
             continue
         if os.path.isdir(target):
             _mount("tmpfs", target, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=0755")
-        elif file_source is not None:
+        elif file_source is not None:  # /dev/null: reads nothing, and writes go nowhere
             _mount(file_source, target, None, MS_BIND)
-            _mount(None, target, None, MS_BIND | MS_REMOUNT | MS_RDONLY | _locked_flags(target))
         else:
             continue
         covered += 1
     return covered
+
+
+_MOUNT_SETATTR = 442          # the same number on x86_64 and aarch64
+_AT_FDCWD = -100
+_AT_RECURSIVE = 0x8000
+_MOUNT_ATTR_RDONLY = 0x1
+_MOUNT_ATTR_NOSUID = 0x2
+
+
+class _MountAttr(ctypes.Structure):
+    _fields_ = [("attr_set", ctypes.c_uint64), ("attr_clr", ctypes.c_uint64), ("propagation", ctypes.c_uint64),
+                ("userns_fd", ctypes.c_uint64)]
+
+
+def _set_read_only(path: str, read_only: bool = True, recursive: bool = False) -> None:
+    """``mount_setattr`` (Linux 5.12+): one call for a whole tree of mounts."""
+    attr = _MountAttr(_MOUNT_ATTR_RDONLY | _MOUNT_ATTR_NOSUID, 0, 0, 0) if read_only \
+        else _MountAttr(0, _MOUNT_ATTR_RDONLY, 0, 0)
+    _check(_libc().syscall(_MOUNT_SETATTR, ctypes.c_int(_AT_FDCWD), os.fsencode(path),
+                           ctypes.c_uint(_AT_RECURSIVE if recursive else 0), ctypes.byref(attr),
+                           ctypes.c_size_t(ctypes.sizeof(attr))), f"mount_setattr {path}")
 
 
 def _locked_flags(path: str) -> int:

@@ -3,10 +3,11 @@
 ``unshare(CLONE_NEWPID)`` puts the *next* child of the caller into a new PID namespace, so the
 fork server unshares right before it forks and returns to its own namespace right after (with
 ``setns``), leaving its later children unaffected. The child it forks is PID 1 of the new
-namespace, the **keeper**: it forks the student process (PID 2), waits for it, reports how it
+namespace, the **keeper**: it forks the student process, waits for it, reports how it
 ended, and exits. Why a keeper rather than the student as PID 1: PID 1 ignores every signal it
 sends itself, so ``os.kill(os.getpid(), SIGSEGV)`` would not end it, and a crash would read
-differently from one outside a namespace.
+differently from one outside a namespace. ``keep`` takes no argument the student could reach:
+the keeper closes every descriptor but its status pipe.
 
 What the namespace gives: the student sees only its keeper and itself (``/proc`` is mounted
 fresh by :mod:`namespaces`), ``os.getppid()`` is 1, no other process can be named in ``kill``,
@@ -22,10 +23,11 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import platform
 import signal
 import struct
 
-from autograder.sandbox import namespaces
+from autograder.sandbox import environment, namespaces
 
 _PR_SET_PDEATHSIG = 1
 _STATUS = struct.Struct("!ii")  # exit code, signal (-1 where not applicable)
@@ -75,13 +77,15 @@ class PidNamespaces:
             self._own = None
 
 
-def die_with_parent() -> None:
-    """Ask the kernel to SIGKILL this process when the thread that forked it exits."""
+def die_with_parent() -> bool:
+    """Ask the kernel to SIGKILL this process when the thread that forked it exits (Linux only)."""
+    if platform.system() != "Linux":
+        return False
     libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    return libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
 
 
-def keep(status_fd: int, keep_fds: set[int]) -> None:
+def keep(status_fd: int, marker: str) -> None:
     """In PID 1 of a new namespace: fork the student process and return in it; in PID 1, wait
     for it, write how it ended to ``status_fd`` and exit. Never returns in PID 1."""
     die_with_parent()
@@ -89,6 +93,7 @@ def keep(status_fd: int, keep_fds: set[int]) -> None:
     student = os.fork()
     if student == 0:
         return
+    environment.scrub_inherited_block(marker)  # /proc/1/environ shows nothing of the grader's either
     for fd in _open_fds():
         if fd != status_fd:
             try:

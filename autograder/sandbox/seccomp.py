@@ -221,10 +221,3 @@ def restrict(pid: int) -> str:
     if libc.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0) != 0:
         raise SeccompUnavailable(f"prctl(SECCOMP): {errno.errorcode.get(ctypes.get_errno())}")
     return SUMMARY
-
-
-def forbid_new_processes() -> str:
-    """The filter for the calling process (kept for callers of the first version)."""
-    import os
-
-    return restrict(os.getpid())

@@ -16,7 +16,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from autograder.sandbox import wire
@@ -95,12 +95,13 @@ class OutputCapture:
 class ForkServer:
     """The warm process (see :mod:`autograder.sandbox.forkserver`) and its control socket."""
 
-    def __init__(self, python: str = sys.executable):
+    def __init__(self, python: str = sys.executable, module: str = "autograder.sandbox.forkserver"):
+        """``module`` is the fork server's entry point; tests pass one that fakes a missing layer."""
         self.root = tempfile.mkdtemp(prefix="autograder-sandbox-")
         self._control, remote = socket.socketpair()
         env = dict(os.environ, PYTHONPATH=_package_root() + os.pathsep + os.environ.get("PYTHONPATH", ""))
         self.process = subprocess.Popen(
-            [python, "-m", "autograder.sandbox.forkserver", str(remote.fileno()), self.root],
+            [python, "-m", module, str(remote.fileno()), self.root],
             pass_fds=[remote.fileno()], stdin=subprocess.DEVNULL, env=env,
             start_new_session=True,  # Ctrl-C in the grader's terminal reaches the grader only
         )
@@ -113,8 +114,9 @@ class ForkServer:
             wire.send(self._control, message)
             return wire.receive(self._control, 2**26)
 
-    def spawn(self, limits: Limits, protected: list[str], readable: list[str]) -> tuple[int, socket.socket, int]:
-        """Fork a child; return its pid, the grader's end of its socket and of its output pipe."""
+    def spawn(self, limits: Limits, protected: list[str], readable: list[str]) -> Spawned:
+        """Fork a child; return its pid, the grader's end of its socket and of its output pipe, and
+        the isolation report it wrote before running any student code."""
         ours, theirs = socket.socketpair()
         read_fd, write_fd = os.pipe()
         try:
@@ -123,7 +125,8 @@ class ForkServer:
         finally:
             theirs.close()
             os.close(write_fd)
-        return reply["pid"], ours, read_fd
+        isolation = reply.get("isolation")
+        return Spawned(reply["pid"], ours, read_fd, isolation if isinstance(isolation, dict) else {})
 
     def kill(self, pid: int) -> dict:
         return self.request({"op": "kill", "pid": pid})
@@ -148,6 +151,14 @@ class ForkServer:
         self.close()
 
 
+@dataclass
+class Spawned:
+    pid: int
+    sock: socket.socket
+    output_fd: int
+    isolation: dict
+
+
 def _package_root() -> str:
     return os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -160,8 +171,9 @@ class StudentProcess:
         self.server = server
         self.limits = limits
         self.generation = generation
-        self.pid, self.sock, out_fd = server.spawn(limits, protected, [])
-        self.output = OutputCapture(out_fd, limits.output_bytes)
+        spawned = server.spawn(limits, protected, [])
+        self.pid, self.sock, self.isolation = spawned.pid, spawned.sock, spawned.isolation
+        self.output = OutputCapture(spawned.output_fd, limits.output_bytes)
         self.alive = True
         self.last_output = ""
         self.load_report: dict = {}
@@ -174,23 +186,42 @@ class StudentProcess:
         self._load(module, chunks, submission.sources)
 
     def _load(self, module: str, chunks: list[dict], sources: dict[str, str]) -> None:
+        """Send the code, follow its chunks running, keep the report. Everything the child sends
+        is checked: student code runs in that process and may have rewritten the reply."""
         deadline = time.monotonic() + self.limits.load_timeout
         current = None
         try:
             wire.send(self.sock, {"module": module, "chunks": chunks, "sources": sources})
             while True:
-                message = wire.receive(self.sock, 2**26, _resolve_handle(self), deadline=deadline)
+                message = wire.receive(self.sock, LOAD_REPLY_BYTES, _resolve_handle(self), deadline=deadline)
+                if not isinstance(message, dict):
+                    raise wire.WireError("the loading report was malformed")
                 if message.get("event") == "chunk":
-                    current = message["index"]
+                    index = message.get("index")
+                    if type(index) is not int or not 0 <= index < len(self.chunk_index):
+                        raise wire.WireError("the loading report was malformed")
+                    current = index
                     continue
-                self.load_report = message
-                for error in message.get("errors", []):
-                    error["index"] = self.chunk_index[error["index"]]
+                self.load_report = {"event": "loaded", "defined": _names(message.get("defined")),
+                                    "errors": self._load_errors(message.get("errors"))}
                 return
         except (TimeoutError, EOFError, OSError, wire.WireError) as exc:
             self.stuck_chunk = self.chunk_index[current] if current is not None else None
             self.kill()
-            self.load_report = {"failed": f"{type(exc).__name__}: {exc}"}
+            self.load_report = {"failed": _clip(f"{type(exc).__name__}: {exc}")}
+
+    def _load_errors(self, errors: Any) -> list[dict]:
+        if not isinstance(errors, list):
+            return []
+        checked = []
+        for error in errors[:len(self.chunk_index)]:
+            if not isinstance(error, dict) or type(error.get("index")) is not int:
+                continue
+            if not 0 <= error["index"] < len(self.chunk_index):
+                continue
+            checked.append({"index": self.chunk_index[error["index"]], "type": _clip(error.get("type"), 200),
+                            "message": _clip(error.get("message"))})
+        return checked
 
     def request(self, message: dict, timeout: float, what: str) -> Any:
         """Send one request and return the decoded ``ok`` value, or raise StudentCodeError."""
@@ -210,7 +241,7 @@ class StudentProcess:
             raise StudentCodeError("crash", f"{what}: {describe_exit(ended)}", output=self.output.take_recent()) from None
         except wire.WireError as exc:
             self.kill()
-            raise StudentCodeError("protocol", f"{what}: {exc}") from None
+            raise StudentCodeError("protocol", f"{what}: {_clip(exc)}") from None
         if not isinstance(reply, dict) or ("ok" not in reply and "error" not in reply):
             self.kill()
             raise StudentCodeError("protocol", f"{what}: the reply was malformed")
@@ -250,26 +281,51 @@ def describe_exit(ended: dict) -> str:
     return "the process running your code stopped unexpectedly"
 
 
+MESSAGE_CHARS = 4000
+"""The most characters of a message, traceback or exception type the child may put in a result:
+the child formats them, and student code can rewrite what it sends."""
+
+LOAD_REPLY_BYTES = 2**24
+
+
+def _clip(value: Any, limit: int = MESSAGE_CHARS) -> str:
+    text = value if isinstance(value, str) else str(value)
+    return text if len(text) <= limit else text[:limit] + f" [... {len(text) - limit} characters cut]"
+
+
+def _names(value: Any) -> list[str]:
+    if not isinstance(value, list):
+        return []
+    return [v[:200] for v in value[:10_000] if isinstance(v, str)]
+
+
+_ERROR_KINDS = ("missing", "not_implemented", "exit", "exception")
+
+
 def student_error(what: str, error: dict, output: str) -> StudentCodeError:
     kind = error.get("kind", "exception")
-    message = str(error.get("message", ""))
+    if kind not in _ERROR_KINDS:
+        kind = "exception"  # "timeout" or "crash" come from the grader's own observations only
+    message = _clip(error.get("message", ""))
+    traceback = _clip(error.get("traceback", ""))
     if kind == "missing":
         return StudentCodeError(kind, f"{what}: {message}")
     if kind == "not_implemented":
         return StudentCodeError(kind, f"{what} is not implemented yet (it raised NotImplementedError: TODO)",
-                                str(error.get("traceback", "")))
+                                traceback)
     if kind == "exit":
-        return StudentCodeError(kind, f"{what} called sys.exit()/exit({message}); return a value instead",
-                                str(error.get("traceback", "")), output)
-    return StudentCodeError(kind, f"{what} raised {error.get('type', 'an error')}: {message}",
-                            str(error.get("traceback", "")), output)
+        return StudentCodeError(kind, f"{what} called sys.exit()/exit({_clip(message, 200)}); return a value instead",
+                                traceback, output)
+    return StudentCodeError(kind, f"{what} raised {_clip(error.get('type', 'an error'), 200)}: {message}",
+                            traceback, output)
 
 
 def _resolve_handle(process: StudentProcess):
     def resolve(tag: str, body: Any) -> Any:
-        if tag != "$handle" or not isinstance(body, list) or len(body) != 2:
+        if tag != "$handle" or not isinstance(body, list) or len(body) != 2 or type(body[0]) is not int \
+                or not isinstance(body[1], str):
             raise wire.WireError(f"unexpected {tag} from student code")
-        return RemoteRef(process, int(body[0]), str(body[1])[:200])
+        return RemoteRef(process, body[0], body[1][:200])
     return resolve
 
 
@@ -320,9 +376,9 @@ class Sandbox:
             self.generation += 1
             process = StudentProcess(self.server, self.submission, self.module, self.limits, self.protected,
                                      set(self.skipped), self.generation)
+            self.isolation = process.isolation or self.isolation  # from the fork server, not the student
             if process.alive:
                 self.process = process
-                self.isolation = process.load_report.get("isolation", self.isolation)
                 return process
             if process.stuck_chunk is None:
                 raise StudentCodeError("crash", f"your code could not be started: {process.load_report.get('failed')}")

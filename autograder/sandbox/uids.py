@@ -15,6 +15,8 @@ child, holds the lock, and releases it only after the child is reaped.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import fcntl
 import os
 import pwd
@@ -31,6 +33,7 @@ password database knows are skipped."""
 
 UID_COUNT = 1000
 LOCK_DIR = "/run/autograder-sandbox-uids"
+_PR_SET_DUMPABLE = 4
 
 
 def python_paths() -> list[str]:
@@ -52,13 +55,17 @@ def python_paths() -> list[str]:
     return sorted(paths)
 
 
-def unreadable_reason(paths: Iterable[str], stat_fn: Callable[[str], os.stat_result] = os.stat) -> str | None:
+def unreadable_reason(paths: Iterable[str], stat_fn: Callable[[str], os.stat_result] = os.stat,
+                      bound: Iterable[str] | None = None) -> str | None:
     """Why a uid that owns nothing could not read ``paths``, or None when it could.
 
     Every folder on the way must be searchable by others (``o+x``), every file and folder
-    readable by others (``o+r``). ``stat_fn`` is injectable so the rule can be tested on a
+    readable by others (``o+r``). With ``bound`` (the folders a new root binds, see
+    :mod:`namespaces`), only what lies inside them counts: the folders above them are made
+    afresh, readable, in the new root. ``stat_fn`` is injectable so the rule can be tested on a
     made-up layout.
     """
+    roots = None if bound is None else [os.path.abspath(b).rstrip(os.sep) for b in bound]
     checked: set[str] = set()
     for path in paths:
         path = os.path.abspath(path)
@@ -68,6 +75,8 @@ def unreadable_reason(paths: Iterable[str], stat_fn: Callable[[str], os.stat_res
             if current in checked:
                 continue
             checked.add(current)
+            if roots is not None and not any(current == r or current.startswith(r + os.sep) for r in roots):
+                continue
             try:
                 mode = stat_fn(current).st_mode
             except FileNotFoundError:
@@ -131,10 +140,15 @@ def _known_uid(uid: int) -> bool:
 
 
 def switch(slot_uid: int, slot_gid: int) -> str:
-    """Become ``slot_uid``/``slot_gid`` with no supplementary groups (drops every capability)."""
+    """Become ``slot_uid``/``slot_gid`` with no supplementary groups (drops every capability).
+
+    Changing uid makes the kernel mark the process not dumpable, which hands its own ``/proc``
+    entries to root; it is marked dumpable again, since no other process has its uid.
+    """
     os.setgroups([])
     os.setresgid(slot_gid, slot_gid, slot_gid)
     os.setresuid(slot_uid, slot_uid, slot_uid)
     if os.getuid() != slot_uid or os.geteuid() != slot_uid:
         raise OSError(0, "the uid did not change")
+    ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True).prctl(_PR_SET_DUMPABLE, 1, 0, 0, 0)
     return f"switched to uid {slot_uid} (one per concurrent student process)"

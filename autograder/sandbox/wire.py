@@ -188,6 +188,10 @@ class Decoder:
                 key = self.decode(pair[0], depth + 1)
                 if not isinstance(key, (str, int, float, bool, type(None), tuple)):
                     raise WireError("dict keys must be strings or numbers")
+                try:
+                    hash(key)
+                except TypeError:
+                    raise WireError("dict keys must be strings, numbers or tuples of them") from None
                 out[key] = self.decode(pair[1], depth + 1)
             return out
         if tag == "$tensor":
@@ -201,13 +205,16 @@ class Decoder:
                 raise WireError(f"unknown dtype {body!r}")
             return TORCH_DTYPES[body]
         if tag == "$device":
-            if not isinstance(body, str) or body.split(":")[0] not in ("cpu", "cuda", "meta", "mps"):
-                raise WireError(f"unknown device {body!r}")
-            return torch.device(body)
+            return torch.device(self._device(body))
         if tag in ("$handle", "$probe"):
             if self.resolve is None:
                 raise WireError(f"unexpected {tag}")
-            return self.resolve(tag, body)
+            try:
+                return self.resolve(tag, body)
+            except WireError:
+                raise
+            except Exception as exc:  # the owner's lookup failed: its message is the explanation
+                raise WireError(str(exc)[:500]) from None
         raise WireError(f"unknown tag {tag!r}")
 
     @staticmethod
@@ -222,6 +229,16 @@ class Decoder:
         return self.buffers[index]
 
     @staticmethod
+    def _device(body: Any) -> str:
+        """A device name as ``torch.device`` accepts it: ``cpu``, ``meta``, ``cuda``/``mps`` with an index."""
+        if not isinstance(body, str) or len(body) > 16:
+            raise WireError("malformed device")
+        kind, _, index = body.partition(":")
+        if kind not in ("cpu", "cuda", "meta", "mps") or (index and not (index.isdigit() and index.isascii())):
+            raise WireError(f"unknown device {body!r}")
+        return body
+
+    @staticmethod
     def _shape(shape: Any) -> tuple[int, ...]:
         if not isinstance(shape, list) or len(shape) > 32 or not all(
             isinstance(d, int) and not isinstance(d, bool) and 0 <= d < 2**40 for d in shape
@@ -234,8 +251,10 @@ class Decoder:
             raise WireError("malformed tensor")
         dtype = TORCH_DTYPES[spec["dtype"]]
         shape = self._shape(spec.get("shape"))
-        device = spec.get("device", "cpu")
+        device = self._device(spec.get("device", "cpu"))
         if device == "meta":
+            if math.prod(shape) >= 2**62:
+                raise WireError(f"tensor shape {list(shape)} is too large")
             return torch.empty(shape, dtype=dtype, device="meta")
         data = self._buffer(spec.get("buffer"))
         itemsize = torch.empty((), dtype=dtype).element_size()
@@ -244,6 +263,8 @@ class Decoder:
                             f"{math.prod(shape) * itemsize}")
         if not data:
             tensor = torch.empty(shape, dtype=dtype)
+        elif dtype == torch.bool:  # only 0 and 1 are booleans; other bytes would confuse comparisons
+            tensor = torch.frombuffer(bytearray(data), dtype=torch.uint8).reshape(shape) != 0
         else:
             tensor = torch.frombuffer(bytearray(data), dtype=torch.uint8).view(dtype).reshape(shape)
         tensor.wire_device = device  # type: ignore[attr-defined]  # where the student's tensor lived
@@ -257,6 +278,8 @@ class Decoder:
         dtype = np.dtype(spec["dtype"])
         if len(data) != math.prod(shape) * dtype.itemsize:
             raise WireError("array data does not match its shape")
+        if dtype == np.bool_:
+            return np.frombuffer(data, dtype=np.uint8).reshape(shape) != 0
         return np.frombuffer(data, dtype=dtype).reshape(shape).copy()
 
 
@@ -297,10 +320,21 @@ def receive(sock: socket.socket, max_bytes: int, resolve: Callable[[str, Any], A
                         "return smaller tensors")
     try:
         header = json.loads(read(header_len))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise WireError(f"malformed message header: {exc}") from None
+    except (ValueError, RecursionError) as exc:  # bad UTF-8 or JSON, an integer of 5,000 digits
+        raise WireError(f"malformed message header: {str(exc)[:200]}") from None
     buffers = [read(n) for n in lengths]
-    return Decoder(buffers, resolve).decode(header)
+    return decode(header, buffers, resolve)
+
+
+def decode(header: Any, buffers: list[bytes], resolve: Callable[[str, Any], Any] | None = None) -> Any:
+    """Decode a parsed header with its buffers; whatever is wrong raises :class:`WireError` only."""
+    try:
+        return Decoder(buffers, resolve).decode(header)
+    except WireError:
+        raise
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError, RuntimeError, LookupError,
+            RecursionError) as exc:
+        raise WireError(f"malformed message: {type(exc).__name__}: {str(exc)[:200]}") from None
 
 
 def _read_exact(sock: socket.socket, size: int, deadline: float | None = None) -> bytes:

@@ -57,6 +57,12 @@ def chatter():
 def environment():
     return dict(os.environ)
 
+def todo(x):
+    raise NotImplementedError("TODO")
+
+def values_of(x):
+    return x.tolist()
+
 class Counter(torch.nn.Module):
     def __init__(self):
         super().__init__()
@@ -108,6 +114,29 @@ def test_exiting_is_a_failure_not_a_result(sandbox, name, kind):
     with pytest.raises(StudentCodeError) as info:
         call(sandbox, name)
     assert info.value.kind == kind
+
+
+def test_a_todo_stub_is_not_implemented_but_pytorchs_notimplementederror_is_an_error(sandbox):
+    """Is NotImplementedError a TODO only when the student's own ``raise`` raised it? PyTorch raises
+    it too (no meta kernel, no data to copy), and that message must reach the student."""
+    with pytest.raises(StudentCodeError) as todo:
+        call(sandbox, "todo", torch.ones(1))
+    assert todo.value.kind == "not_implemented"
+    with pytest.raises(StudentCodeError, match="Cannot copy out of meta tensor") as torch_error:
+        sandbox.request({"op": "call", "target": "values_of", "args": [torch.ones(2)], "kwargs": {}, "device": "meta"},
+                        "values_of", None)
+    assert torch_error.value.kind == "exception"
+
+
+def test_a_module_called_on_another_device_keeps_its_weights(sandbox):
+    """Does a call with ``device=`` leave the module's own weights where they were (the meta
+    device has no data to move back), so a later CPU call still computes?"""
+    counter = call(sandbox, "Counter").handle
+    first = sandbox.request({"op": "call", "target": counter, "args": [torch.ones(1, 2)], "kwargs": {}}, "Counter")
+    sandbox.request({"op": "call", "target": counter, "args": [torch.ones(1, 2)], "kwargs": {}, "device": "meta"},
+                    "Counter")
+    again = sandbox.request({"op": "call", "target": counter, "args": [torch.ones(1, 2)], "kwargs": {}}, "Counter")
+    assert torch.equal(first, again)
 
 
 @pytest.mark.parametrize("path", [
