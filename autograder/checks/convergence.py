@@ -21,7 +21,7 @@ def train(train_fn, *args, budget_s: float, record: dict | None = None, seed: in
     """Run the student's training function within ``budget_s`` seconds; return what it returns.
 
     It must return ``(model, losses)``; ``losses`` (a list or 1-D tensor of numbers) is stored in
-    ``record["loss_curve"]``.
+    ``record["loss_curve"]``, thinned to :data:`MAX_RECORDED_POINTS` for the report.
     """
     try:
         result = train_fn.call(args, kwargs, seed=seed, timeout=budget_s)
@@ -38,8 +38,20 @@ def train(train_fn, *args, budget_s: float, record: dict | None = None, seed: in
         raise CheckFailure(f"{train_fn.label} should return (model, losses) with losses a list of numbers; "
                            f"losses is {describe(result[1])}")
     if record is not None:
-        record["loss_curve"] = losses
+        record["loss_curve"] = recorded_curve(losses)
     return tuple(result)
+
+
+# A report draws a few hundred points; a million losses would only bloat the results document.
+MAX_RECORDED_POINTS = 500
+
+
+def recorded_curve(losses: list[float], max_points: int = MAX_RECORDED_POINTS) -> list[float]:
+    """``losses`` thinned to at most ``max_points`` evenly spaced steps (first and last kept)."""
+    if len(losses) <= max_points:
+        return losses
+    last = len(losses) - 1
+    return [losses[round(i * last / (max_points - 1))] for i in range(max_points)]
 
 
 def loss_curve(losses: Any) -> list[float] | None:

@@ -29,8 +29,10 @@ from autograder.sandbox.session import StudentCodeError
 CUDA_RTOL, CUDA_ATOL = 1e-4, 1e-5
 
 # What PyTorch says when code reads the values of a meta tensor (which has none).
-_DATA_DEPENDENT = re.compile(r"meta tensors|data-dependent|on meta tensor|Cannot access data pointer|"
-                             r"aten::_local_scalar_dense|aten::nonzero|aten::item|is not implemented for 'Meta'")
+_DATA_DEPENDENT = re.compile(
+    r"meta tensors|data-dependent|on meta tensor|Cannot access data pointer|aten::_local_scalar_dense|aten::nonzero|"
+    r"aten::item|is not implemented for 'Meta'|Cannot copy out of meta tensor|can't convert meta device type tensor|"
+    r"torch\.nonzero|register_meta|no fake impl or Meta kernel|raises unimplemented by default")
 
 
 def parity_mode() -> str:
@@ -77,6 +79,8 @@ def _to_meta(value):
         return value.to("meta")
     if isinstance(value, (list, tuple)):
         return type(value)(_to_meta(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _to_meta(v) for k, v in value.items()}
     return value
 
 

@@ -42,7 +42,11 @@ def decode_source(data: bytes) -> tuple[str, str]:
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            text = data.decode(encoding)
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                raise UndecodableError(f"the file starts with a {encoding.upper()} byte-order mark but its bytes are "
+                                       "not valid in that encoding; save it as UTF-8 and submit again") from None
             break
     else:
         for encoding in _FALLBACK_ENCODINGS:
