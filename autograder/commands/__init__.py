@@ -30,6 +30,8 @@ COMMANDS = {
     "export": ("autograder.commands.export", "write LMS exports from the gradebook"),
     "report": ("autograder.commands.report", "rebuild student reports and class dashboards from the gradebook"),
     "release": ("autograder.commands.release", "generate student templates and notebooks into assignments/"),
+    "check": ("autograder.commands.check", "run an assignment's public tests on your file, in the sandbox"),
+    "gradescope": ("autograder.commands.gradescope", "build the autograder.zip a Gradescope assignment runs"),
     "bench": ("autograder.commands.bench", "measure grading speed and memory (make bench)"),
     "list": ("autograder.commands.list_assignments", "list the assignments this grader knows"),
 }

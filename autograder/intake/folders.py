@@ -18,7 +18,8 @@ Rules:
   file that cannot be read is listed with the reason and the attempt is kept without a time. A
   time file with no files beside it is listed too.
 - The submission in an attempt is chosen by :mod:`autograder.intake.choose_file`; every other
-  file is listed with the reason.
+  file is listed with the reason. An otter-grader export zip counts as the files inside it
+  (:mod:`autograder.intake.otter`).
 - A student folder must be named by a ``student_id`` of the roster; any other folder is listed
   file by file as not placed, unless it holds an extracted LMS download.
 - Also read in an assignment folder: ``*.zip`` bulk downloads from Canvas or Moodle, and
@@ -43,6 +44,7 @@ from autograder.intake.context import IntakeContext, absorb, guarded
 from autograder.intake.file_names import disk_name, printable
 from autograder.intake.local_files import list_folder, not_followed_reason, read_file, unplace_all
 from autograder.intake.moodle import is_moodle_folder
+from autograder.intake.otter import otter_export_files
 from autograder.intake.submission_times import MAX_TIME_FILE_BYTES, TIME_FILE, parse_submission_time
 
 LOOSE_FILE = "a loose file in the assignment folder: put it in <assignment>/<student_id>/"
@@ -127,7 +129,14 @@ def read_attempt_folder(folder: Path, assignment: str, student_id: str, source: 
 def _draft(folder: Path, files: list[Path], time_paths: list[Path], assignment: str, student_id: str,
            source: str, ctx: IntakeContext) -> tuple[Draft, list[Unplaced]]:
     submitted_at, problems = _read_time(time_paths[0], ctx) if time_paths else (None, [])
-    found = [FoundFile(disk_name(path.name), ctx.origin(path), partial(read_file, path)) for path in files]
+    found = []
+    for path in files:
+        export = otter_export_files(path, ctx)  # an otter export zip counts as the files inside it
+        if export is None:
+            found.append(FoundFile(disk_name(path.name), ctx.origin(path), partial(read_file, path)))
+        else:
+            found += export[0]
+            problems += export[1]
     return Draft(assignment, student_id, source, ctx.origin(folder), submitted_at, found), problems
 
 

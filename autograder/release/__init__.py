@@ -1,1 +1,2 @@
-"""Student material generated from the reference: templates, notebooks, the release folder."""
+"""Student material generated from the reference: templates, notebooks (with nbgrader metadata),
+the release folder, and the zip students download (the bundle, with its checker)."""

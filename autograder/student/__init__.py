@@ -11,7 +11,8 @@ this package, the sandbox and the submission loader, and nothing else of the gra
 
 Modules: ``assignment_folder`` (the public settings, the file to check), ``functions`` (what the
 template asks for, what is still TODO), ``checking`` (one check, step by step), ``sandboxed``
-and ``plain_process`` (where the tests run), ``child_runner`` (pytest inside that process),
+and ``plain_process`` (where the tests run), ``forkserver`` (the sandbox's fork server with
+pytest preloaded), ``child_runner`` (pytest inside the process that holds the student's code),
 ``report``, ``hints`` and ``render`` (what the student reads), ``notebook`` (``check()``),
 ``cli`` (the command).
 """

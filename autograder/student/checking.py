@@ -7,8 +7,8 @@ The steps, in order:
    rule): a file that cannot be read at all ends the check here, with the reason;
 3. run the public tests on it, in the sandbox (:mod:`autograder.student.sandboxed`), or where
    the sandbox cannot run, in a plain subprocess (:mod:`autograder.student.plain_process`);
-4. group the outcomes by function, beside what the template asks for and what the file still
-   leaves as TODO (:mod:`autograder.student.functions`).
+4. group the outcomes by function, beside the functions the assignment asks for (listed in its
+   ``assignment.toml``) and what the file still leaves as TODO (:mod:`autograder.student.functions`).
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def run_check(path: str | Path | None = None, *, assignment_id: str | None = Non
     file = choose_student_file(assignment, Path(path) if path is not None else None, prefer_notebook)
     report = CheckReport(assignment.id, assignment.title, file.name)
     submission = load_submission(file, keep=assignment.keep)
-    asked = _asked(assignment)
+    asked = list(assignment.functions)
     if submission.fatal is not None:
         report.fatal = submission.fatal
         report.functions = function_rows(asked, [], {})
@@ -74,7 +74,7 @@ def _run(assignment: AssignmentFolder, submission: Submission, test_source: str,
     if mode != "process":
         try:
             from autograder.student import sandboxed
-        except ImportError as exc:  # Windows: the sandbox needs fork and Unix sockets
+        except (ImportError, OSError) as exc:  # Windows: the sandbox needs fork, Unix sockets, rlimits
             reason = f"the sandbox needs Linux or macOS ({exc})"
         else:
             if mode == "sandbox" or _sandbox_possible():
@@ -98,13 +98,6 @@ def _sandbox_possible() -> bool:
     return os.name == "posix" and hasattr(os, "fork") and hasattr(socket, "send_fds")
 
 
-def _asked(assignment: AssignmentFolder) -> list[functions.Asked]:
-    try:
-        return functions.asked_for(assignment.template.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError):
-        return []
-
-
 def _written(submission: Submission) -> dict[str, tuple[str, ...] | None]:
     written = {name: None for chunk in submission.chunks for name in chunk.names}
     written.update(functions.student_todos([chunk.source for chunk in submission.chunks]))
@@ -112,5 +105,5 @@ def _written(submission: Submission) -> dict[str, tuple[str, ...] | None]:
 
 
 def _load_problems(submission: Submission) -> list[str]:
-    return [f"{p.filename}, line {p.lineno}: {p.message}" + (f" (so {', '.join(p.names)} cannot run)" if p.names else "")
-            for p in submission.problems]
+    return [f"{p.filename}, line {p.lineno}: {p.message}"
+            + (f" (so {', '.join(p.names)} cannot run)" if p.names else "") for p in submission.problems]

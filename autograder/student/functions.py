@@ -14,30 +14,16 @@ Everything here reads source text; nothing runs.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
-class Asked:
-    """One function or class of the template, and the methods of it that are TODOs."""
-
-    name: str
-    todo_methods: tuple[str, ...] = ()
-
-
-def asked_for(template_source: str) -> list[Asked]:
-    """The template's top-level definitions that contain a TODO, in order."""
+def asked_for(template_source: str) -> list[str]:
+    """The names of the template's top-level definitions that contain a TODO, in order."""
     try:
         tree = ast.parse(template_source)
     except SyntaxError:
         return []
-    asked = []
-    for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            todo = todo_parts(node)
-            if todo is not None:
-                asked.append(Asked(node.name, todo))
-    return asked
+    return [node.name for node in tree.body
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and todo_parts(node) is not None]
 
 
 def todo_parts(node: ast.stmt) -> tuple[str, ...] | None:
@@ -94,7 +80,7 @@ def _raises_todo(node: ast.AST) -> bool:
 
 
 def _module_aliases(tree: ast.Module, module: str) -> set[str]:
-    """Names bound to the student's module: ``import attention [as a]`` or ``x = importlib.import_module("attention")``."""
+    """Names bound to the student's module (``import attention``, ``a = importlib.import_module("attention")``)."""
     aliases = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):

@@ -38,14 +38,16 @@ _RULES: tuple[tuple[re.Pattern, Hint], ...] = (
         "运行你代码的进程崩溃或退出了：不要调用 exit()/os._exit()，检查内存用量和无穷递归。",
         "The process running your code crashed or exited: do not call exit() or os._exit(), and check "
         "memory use and endless recursion.")),
-    (re.compile(r"same device|Expected all tensors to be on|device type", re.IGNORECASE), Hint(
+    (re.compile(r"same device|Expected all tensors to be on|device type|no NVIDIA driver|not compiled with CUDA",
+                re.IGNORECASE), Hint(
         "设备不一致：新建张量时使用输入所在的设备，例如 torch.zeros(n, device=x.device)。",
         "Tensors on different devices: create new tensors on your inputs' device, e.g. "
         "torch.zeros(n, device=x.device).")),
-    (re.compile(r"\bnan\b", re.IGNORECASE), Hint(
+    (re.compile(r"nan\b", re.IGNORECASE), Hint(
         "结果中出现了 NaN：检查整行都被遮住的情况（-inf 会让 softmax 出现 0/0），以及很大的输入。",
         "NaN in the result: check fully masked rows (-inf makes softmax compute 0/0) and large inputs.")),
-    (re.compile(r"shape|size mismatch|must match the size|mat1 and mat2|size of tensor", re.IGNORECASE), Hint(
+    (re.compile(r"shape|torch\.Size|size mismatch|must match the size|mat1 and mat2|size of tensor",
+                re.IGNORECASE), Hint(
         "形状不对：对照说明和文档字符串中给出的形状，检查你在哪个维度上求和、变形或转置。",
         "A shape is wrong: compare with the shapes the statement and docstring give, and check which "
         "axis you reduce, reshape or transpose.")),
@@ -55,9 +57,9 @@ _RULES: tuple[tuple[re.Pattern, Hint], ...] = (
     (re.compile(r"not close|Mismatched elements", re.IGNORECASE), Hint(
         "数值不对：对照说明中的公式，用题目里的小例子手算一遍。",
         "The numbers are wrong: check the formula in the statement and work the small case by hand.")),
-    (re.compile(r"raised|Error"), Hint(
-        "你的代码抛出了异常：看上面的回溯信息，它指出了你代码中的行号。",
-        "Your code raised an exception: the traceback above points at the line in your code.")),
+    (re.compile(r"^(?!AssertionError)\w*(?:Error|Exception)\b"), Hint(
+        "你的代码抛出了异常：上面指出了出错的那一行（完整的回溯信息见 details）。",
+        "Your code raised an exception at the line shown (the whole traceback is under the details).")),
 )
 
 

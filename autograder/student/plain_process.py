@@ -26,6 +26,8 @@ from autograder.student.assignment_folder import AssignmentFolder
 from autograder.student.report import TestOutcome, TestRun
 from autograder.submission import Submission
 
+STARTUP_SECONDS = 120.0
+MARGIN_SECONDS = 5.0
 ISOLATION = "plain subprocess (no sandbox on this system): process boundary and a time limit per test"
 
 
@@ -35,7 +37,7 @@ def run_public_tests(assignment: AssignmentFolder, submission: Submission, test_
     result = TestRun(isolation=ISOLATION)
     request = {"module": assignment.module, "test_file": assignment.public_tests.name, "test_source": test_source,
                "chunks": [{"filename": c.filename, "lineno": c.lineno, "source": c.source} for c in submission.chunks],
-               "start": 0}
+               "timeout": timeout, "start": 0}
     with tempfile.TemporaryDirectory(prefix="autograder-check-") as folder:
         collected: list[dict] | None = None
         while True:
@@ -81,20 +83,26 @@ def _run_once(folder: Path, request: dict, timeout: float) -> tuple[list[dict], 
     process = subprocess.Popen([sys.executable, "-m", "autograder.student.plain_process", str(request_path),
                                 str(events_path)], cwd=folder, env=env, stdin=subprocess.DEVNULL,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    seen, deadline = 0, time.monotonic() + timeout * 2  # the first deadline includes importing torch
+    # Until the tests are collected the process is starting (Python, the student's imports, torch);
+    # after that each test has `timeout` (its own alarm usually stops it first) and a margin.
+    seen, deadline = 0, time.monotonic() + STARTUP_SECONDS
     while process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.1)
-        count = len(_events(events_path))
-        if count != seen:
-            seen, deadline = count, time.monotonic() + timeout
+        events = _events(events_path)
+        if len(events) != seen:
+            seen = len(events)
+            collected = any(e["event"] == "collected" for e in events)
+            deadline = time.monotonic() + (timeout + MARGIN_SECONDS if collected else STARTUP_SECONDS)
     if process.poll() is None:
         process.kill()
         process.wait()
         events = _events(events_path)
-        return events, False, f"did not finish within {timeout:g} s (an endless loop, or far too much work?); it was stopped"
+        return events, False, (f"did not finish within {timeout:g} s (an endless loop, or far too much work?); "
+                               "it was stopped")
     events = _events(events_path)
     finished = any(e["event"] == "done" for e in events)
-    return events, finished, "" if finished else f"ended the process running your code (exit status {process.returncode})"
+    why = "" if finished else f"ended the process running your code (exit status {process.returncode})"
+    return events, finished, why
 
 
 def _events(path: Path) -> list[dict]:
@@ -127,12 +135,14 @@ def main(request_path: str, events_path: str) -> None:
         except BaseException as exc:  # a student's top level may raise anything, SystemExit included
             errors.append(f"{chunk['filename']}, line {chunk['lineno']}: {type(exc).__name__}: {exc}")
     emit(event="loaded", errors=errors)
-    base = {"test_file": request["test_file"], "test_source": request["test_source"]}
+    base = {"test_file": request["test_file"], "test_source": request["test_source"], "timeout": request["timeout"]}
     collected = child_runner.run({"op": "collect", **base})
     emit(event="collected", **collected)
     for index, test in enumerate(collected["tests"]):
         if index >= request["start"]:
-            emit(event="test", index=index, outcome=child_runner.run({"op": "run", "nodeid": test["nodeid"], **base}))
+            reply = child_runner.run({"op": "run", "nodeids": [test["nodeid"]], **base})
+            outcome = reply["outcomes"].get(test["nodeid"]) or {"outcome": "error", "message": "the test did not run"}
+            emit(event="test", index=index, outcome=outcome)
     emit(event="done")
     events.close()
     os._exit(0)  # the student's threads or atexit handlers do not keep the process alive

@@ -64,7 +64,9 @@ def where_in_code(test: TestOutcome, file_name: str) -> str:
 
 
 def message_lines(test: TestOutcome) -> list[str]:
-    lines = [line.rstrip() for line in test.message.strip().split("\n") if line.strip()]
+    """The failure's message, without pytest's advice to run it with -v."""
+    lines = [line.rstrip().replace("Use -v to get more diff", "") for line in test.message.strip().split("\n")]
+    lines = [line for line in lines if line.strip()]
     if len(lines) > MESSAGE_LINES:
         lines = lines[:MESSAGE_LINES] + ["..."]
     return lines
@@ -72,7 +74,7 @@ def message_lines(test: TestOutcome) -> list[str]:
 
 def to_text(report: CheckReport, details: bool = False) -> str:
     """The report as the terminal shows it; ``details`` adds each failure's whole traceback."""
-    out = [f"{report.title}", f"checking {report.file_name} with the public tests · 用公开测试检查 {report.file_name}", ""]
+    out = [report.title, f"checking {report.file_name} with the public tests · 用公开测试检查 {report.file_name}", ""]
     if report.fatal:
         out += [f"  {report.fatal}", ""]
     width = max([len(row.name) for row in report.functions] + [8])
@@ -92,7 +94,10 @@ def to_text(report: CheckReport, details: bool = False) -> str:
             if details and test.detail:
                 out += [f"      | {line}" for line in test.detail.rstrip().split("\n")]
             if details and test.output:
-                out += ["      your code printed · 你的代码输出:"] + [f"      > {line}" for line in test.output.rstrip().split("\n")]
+                out.append("      your code printed · 你的代码输出:")
+                out += [f"      > {line}" for line in test.output.rstrip().split("\n")]
+        if not details:
+            out += ["", "  (--details shows whole tracebacks and what your code printed · 显示完整回溯和输出)"]
     if report.problems:
         out += ["", "加载时发现的问题 · Problems found while loading your file"]
         out += [f"  - {line}" for problem in report.problems for line in _indent_rest(problem)]
@@ -107,8 +112,8 @@ def to_html(report: CheckReport) -> str:
         f"<tr><td><span style='{_chip(row.status)}'>{LABELS[row.status]}</span></td>"
         f"<td><code>{e(row.name)}</code></td><td>{e(row_summary(row))}</td></tr>"
         for row in report.functions)
-    parts = [f"<div class='autograder-check'><p><b>{e(report.title)}</b><br>checking <code>{e(report.file_name)}</code> "
-             f"with the public tests · 用公开测试检查</p>"]
+    parts = [f"<div class='autograder-check'><p><b>{e(report.title)}</b><br>"
+             f"checking <code>{e(report.file_name)}</code> with the public tests · 用公开测试检查</p>"]
     if report.fatal:
         parts.append(f"<p style='color:{COLOURS[FAILED]}'>{e(report.fatal)}</p>")
     parts.append("<table><thead><tr><th></th><th style='text-align:left'>function · 函数</th>"

@@ -4,7 +4,7 @@ A row's status, in the words the table uses:
 
 - ``passed``: every public test of it passed;
 - ``failed``: some public test of it failed (``todo`` instead when the failure is its TODO);
-- ``todo``: no public test of it ran to a verdict and it still raises NotImplementedError;
+- ``todo``: it still raises NotImplementedError (and its public tests, if any, fail only on that);
 - ``unchecked``: written, but no public test checks it (the hidden tests will);
 - ``missing``: the file does not define it.
 """
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from autograder.student.functions import Asked
 from autograder.student.hints import Hint, hint_for
 
 PASSED, FAILED, TODO, UNCHECKED, MISSING = "passed", "failed", "todo", "unchecked", "missing"
@@ -22,6 +21,8 @@ PASSED, FAILED, TODO, UNCHECKED, MISSING = "passed", "failed", "todo", "unchecke
 @dataclass
 class TestOutcome:
     """One public test (one parametrisation) and how it ended."""
+
+    __test__ = False  # not a pytest test class, whatever its name
 
     nodeid: str
     name: str
@@ -76,6 +77,8 @@ class FunctionRow:
 class TestRun:
     """What running the public tests produced (in the sandbox or not), before it becomes a report."""
 
+    __test__ = False
+
     tests: list[TestOutcome] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     isolation: str = ""
@@ -113,12 +116,13 @@ class CheckReport:
         return sum(row.status == status for row in self.functions)
 
 
-def function_rows(asked: list[Asked], tests: list[TestOutcome], written: dict[str, tuple[str, ...] | None]) -> list[FunctionRow]:
+def function_rows(asked: list[str], tests: list[TestOutcome],
+                  written: dict[str, tuple[str, ...] | None]) -> list[FunctionRow]:
     """One row per function asked for (the template's order), then any other name a test checks.
 
     ``written`` maps each name the student's file defines to None (written) or its TODO parts.
     """
-    rows: dict[str, FunctionRow] = {a.name: FunctionRow(a.name, "") for a in asked}
+    rows: dict[str, FunctionRow] = {name: FunctionRow(name, "") for name in asked}
     for test in tests:
         key = test.function or "(public tests)"
         rows.setdefault(key, FunctionRow(key, "")).tests.append(test)

@@ -10,8 +10,10 @@ do. To get them there, the checker adds one definition to what the child loads,
 :mod:`autograder.student.child_runner` and runs one request; the child cannot read the
 checker's files, so the runner travels as text. Outcomes come back as data over the wire.
 
-One test per call: a test that crashes the child or runs past its time fails alone, with the
-sandbox's message; the next test gets a freshly loaded child.
+All tests run in one call, each under an alarm, so an endless loop costs only its own test. A
+call that crashes the child (``os._exit``, a segfault) or outlasts its time (a hang inside C
+code) is retried one test per call: the culprit fails alone, with the sandbox's message, and
+each test after it gets a freshly loaded child.
 """
 
 from __future__ import annotations
@@ -27,8 +29,11 @@ from autograder.student.report import TestOutcome, TestRun
 from autograder.submission import Submission
 from autograder.submission.statements import Chunk
 
+FORK_SERVER = "autograder.student.forkserver"
 RUNNER = "__autograder_check__"
 RUNNER_FILE = "<autograder check>"
+BATCH_TESTS = 10
+"""The call running every test may take this many test timeouts before the tests run one by one."""
 BOOTSTRAP = f'''def {RUNNER}(runner_source, request):
     namespace = {{"__name__": "autograder_check_runner"}}
     exec(compile(runner_source, "<autograder check runner>", "exec"), namespace)
@@ -44,16 +49,13 @@ def run_public_tests(assignment: AssignmentFolder, submission: Submission, test_
                      server: ForkServer | None = None, progress=None) -> TestRun:
     """Run every public test on ``submission`` in the sandbox; see the module docstring.
 
-    All tests run in one call first, each under an alarm. If that call crashes the child or runs
-    past its time (a hang in C code), they run again one per call, each in a fresh child if needed.
-
     Raises:
         SandboxUnavailable: when no child could be started (on a system where the sandbox's
             isolation does not work), so the caller can fall back to a plain subprocess.
     """
     limits = Limits(**{k: v for k, v in assignment.limits.items() if k in Limits.__dataclass_fields__})
     own_server = server is None
-    server = server or ForkServer()
+    server = server or ForkServer(module=FORK_SERVER)
     sandbox = Sandbox(server, with_runner(submission), assignment.module, limits, list(assignment.protected))
     runner = _Runner(sandbox, inspect.getsource(child_runner), {
         "test_file": assignment.public_tests.name, "test_source": test_source, "timeout": assignment.test_timeout})
@@ -66,7 +68,7 @@ def run_public_tests(assignment: AssignmentFolder, submission: Submission, test_
         try:
             if progress:
                 progress(0, 1, "all public tests")
-            reply = runner.call("run", None, "running the public tests", 30 * assignment.test_timeout)
+            reply = runner.call("run", None, "running the public tests", BATCH_TESTS * assignment.test_timeout)
         except StudentCodeError:
             reply = _one_by_one(runner, result, assignment.test_timeout, progress)
         if reply is not None:
@@ -86,7 +88,7 @@ def run_public_tests(assignment: AssignmentFolder, submission: Submission, test_
             server.close()
 
 
-def _one_by_one(runner: "_Runner", result: TestRun, timeout: float, progress) -> dict | None:
+def _one_by_one(runner: _Runner, result: TestRun, timeout: float, progress) -> dict | None:
     """Collect, then run each test in its own call; return what a whole run would have."""
     try:
         collected = runner.call("collect", None, "collecting the public tests", timeout)
