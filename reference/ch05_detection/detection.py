@@ -32,17 +32,13 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+# The largest log-scale change decode_boxes applies: a box grows at most 1000 / 16 = 62.5 times.
 BBOX_XFORM_CLIP = math.log(1000.0 / 16)
-"""Largest log-scale change ``decode_boxes`` applies (a box grows at most 1000/16 = 62.5 times)."""
 
-IMAGE_SIZE = 64
-"""Side of the shapes-world canvases the detector of section 10 is trained on."""
-
+# The detector of section 10: 8 pixels per grid cell (a 64 x 64 shapes-world canvas gives an 8 x 8
+# grid), and two anchor shapes (w, h) in pixels (shapes-world objects are 10 to 20 pixels wide).
 STRIDE = 8
-"""Pixels per grid cell of the detector: a 64 x 64 image gives an 8 x 8 grid."""
-
 ANCHORS = ((12.0, 12.0), (20.0, 20.0))
-"""The detector's anchor shapes ``(w, h)`` in pixels (shapes-world objects are 10 to 20 pixels)."""
 
 
 # %% [markdown]
@@ -123,7 +119,7 @@ def nms(boxes, scores, iou_threshold):
         if suppressed[i]:
             continue
         keep.append(i)
-        suppressed |= iou[i] > iou_threshold                 # also suppresses i itself (iou 1)
+        suppressed |= iou[i] > iou_threshold                 # everything too close to the kept box
     return torch.tensor(keep, dtype=torch.int64, device=boxes.device)
     ### END SOLUTION
 
@@ -784,7 +780,7 @@ class TinyDetector(nn.Module):
         ### END SOLUTION
 
 
-def train_detector(images, targets, num_steps=400, batch_size=16, lr=3e-3):
+def train_detector(images, targets, num_steps=500, batch_size=16, lr=4e-3):
     """Train a :class:`TinyDetector` with Adam on the YOLO loss.
 
     Args:

@@ -9,7 +9,7 @@ PAD = 0
 
 
 def _tokens_with_padding():
-    """Three rows of lengths 5, 2 and 4 (padding at the end), one of them with a pad-free row."""
+    """Three rows of lengths 5, 2 and 4 (padding at the end)."""
     tokens = checks.randint(4, 20, 3, 5, seed=1)
     tokens[1, 2:] = PAD
     tokens[2, 4:] = PAD

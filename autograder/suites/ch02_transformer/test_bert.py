@@ -11,7 +11,6 @@ import torch
 
 from autograder import checks
 from autograder.judge.describe import describe
-from autograder.suites.ch02_transformer import seeded_hints as hints
 
 PAD, CLS, SEP, MASK, NUM_SPECIAL, IGNORE = 0, 1, 2, 3, 4, -100
 VOCAB = 30
@@ -123,7 +122,7 @@ class TestMaskTokens:
         special = tokens < NUM_SPECIAL
         labelled, changed = int((labels[special] != IGNORE).sum()), int((inputs[special] != tokens[special]).sum())
         if labelled or changed:
-            hints.fail(student.mask_tokens, reference.mask_tokens, (tokens, VOCAB, 0.5), {},
+            checks.fail(student.mask_tokens, reference.mask_tokens, (tokens, VOCAB, 0.5), {},
                        f"of {int(special.sum())} special tokens, {labelled} got a label and {changed} were changed; "
                        "special tokens must never be selected", got)
 
@@ -142,7 +141,7 @@ class TestMaskTokens:
             problem = (f"{int((inputs[~selected] != tokens[~selected]).sum())} positions without a label were "
                        "changed; only selected tokens may be corrupted")
         if problem:
-            hints.fail(student.mask_tokens, reference.mask_tokens, (tokens, VOCAB, 0.15), {}, problem, got)
+            checks.fail(student.mask_tokens, reference.mask_tokens, (tokens, VOCAB, 0.15), {}, problem, got)
 
     @pytest.mark.grade(2, "numerics")
     @pytest.mark.parametrize("mask_prob", [0.15, 0.4])
@@ -154,7 +153,7 @@ class TestMaskTokens:
         fraction = float((got[1][regular] != IGNORE).float().mean())
         # Standard deviation of the fraction: at most 0.0043 over these ~14,200 regular tokens.
         if abs(fraction - mask_prob) > 0.025:
-            hints.fail(student.mask_tokens, reference.mask_tokens, (tokens, VOCAB, mask_prob), {},
+            checks.fail(student.mask_tokens, reference.mask_tokens, (tokens, VOCAB, mask_prob), {},
                        f"{fraction:.1%} of the regular tokens were selected with mask_prob={mask_prob}", got)
 
     @pytest.mark.grade(3, "numerics")
@@ -171,7 +170,7 @@ class TestMaskTokens:
         # replacement equals the original 1 time in 26, so "unchanged" expects 0.1 + 0.1 / 26.
         expected_kept = 0.1 + 0.1 / (VOCAB - NUM_SPECIAL)
         if n == 0 or abs(masked - 0.8) > 0.03 or abs(kept - expected_kept) > 0.02:
-            hints.fail(student.mask_tokens, reference.mask_tokens, (tokens, VOCAB, 0.5), {},
+            checks.fail(student.mask_tokens, reference.mask_tokens, (tokens, VOCAB, 0.5), {},
                        f"of {n} selected tokens, {masked:.1%} became [MASK] and {kept:.1%} stayed unchanged; "
                        f"expected about 80% and {expected_kept:.1%} (10% unchanged, plus random draws of the same "
                        "token)", got)
@@ -188,12 +187,12 @@ class TestMaskTokens:
             problem = (f"{int(bad.sum())} of {int(replaced.sum())} random replacements are outside the regular ids "
                        f"[{NUM_SPECIAL}, {VOCAB}), e.g. {int(inputs[bad][0])}" if bad.any() else
                        "no selected token was replaced by a random token")
-            hints.fail(student.mask_tokens, reference.mask_tokens, (tokens, VOCAB, 0.5), {}, problem, got)
+            checks.fail(student.mask_tokens, reference.mask_tokens, (tokens, VOCAB, 0.5), {}, problem, got)
 
     @pytest.mark.grade(1, "numerics")
     def test_probability_zero_changes_nothing(self, student, reference):
         """With mask_prob=0, are the inputs the tokens and every label IGNORE_INDEX?"""
-        hints.same(student.mask_tokens, reference.mask_tokens, _corpus(4, 16, seed=36), VOCAB, 0.0)
+        checks.same(student.mask_tokens, reference.mask_tokens, _corpus(4, 16, seed=36), VOCAB, 0.0)
 
     @pytest.mark.grade(1, "numerics")
     def test_probability_one_selects_every_regular_token(self, student, reference):
@@ -203,7 +202,7 @@ class TestMaskTokens:
         expected = tokens.masked_fill(tokens < NUM_SPECIAL, IGNORE)
         problem = checks.compare(got[1], expected, path="labels")
         if problem:
-            hints.fail(student.mask_tokens, reference.mask_tokens, (tokens, VOCAB, 1.0), {}, problem, got)
+            checks.fail(student.mask_tokens, reference.mask_tokens, (tokens, VOCAB, 1.0), {}, problem, got)
 
     @pytest.mark.grade(1, "determinism")
     def test_reproducible_with_a_seed(self, student):
@@ -275,7 +274,7 @@ class TestNspPairs:
             elif not is_next and b not in sentences:
                 problem = f"pair {i}: is_next is False but b is not a sentence of the corpus"
             if problem:
-                hints.fail(student.nsp_pairs, reference.nsp_pairs, (sentences,), {}, problem, got)
+                checks.fail(student.nsp_pairs, reference.nsp_pairs, (sentences,), {}, problem, got)
 
     @pytest.mark.grade(2, "numerics")
     def test_not_next_is_never_the_true_next(self, student, reference):
@@ -285,7 +284,7 @@ class TestNspPairs:
             got, pairs = _pairs(student, sentences, seed=seed)
             for i, (_, b, is_next) in enumerate(pairs):
                 if not is_next and b == sentences[i + 1]:
-                    hints.fail(student.nsp_pairs, reference.nsp_pairs, (sentences,), {},
+                    checks.fail(student.nsp_pairs, reference.nsp_pairs, (sentences,), {},
                                f"with seed {seed}, pair {i} is labelled NotNext but b is the true next sentence; draw "
                                "the random sentence among the others", got, seed=seed)
 
@@ -297,7 +296,7 @@ class TestNspPairs:
         fraction = sum(p[2] for p in pairs) / len(pairs)
         # Standard deviation 0.0125; 0.06 is 4.8 of them.
         if abs(fraction - 0.5) > 0.06:
-            hints.fail(student.nsp_pairs, reference.nsp_pairs, (sentences,), {},
+            checks.fail(student.nsp_pairs, reference.nsp_pairs, (sentences,), {},
                        f"{fraction:.1%} of the pairs are IsNext; expected about 50%", got)
 
     @pytest.mark.grade(1, "determinism")

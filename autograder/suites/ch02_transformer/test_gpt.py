@@ -5,7 +5,6 @@ import torch
 
 from autograder import checks
 from autograder.judge.describe import describe
-from autograder.suites.ch02_transformer import seeded_hints as hints
 
 VOCAB, BLOCK, D_MODEL, HEADS = 11, 8, 16, 2
 
@@ -32,7 +31,7 @@ def _check_prefix_unchanged(student_call, reference_fn, x, changed_x, cut, what)
     after = student_call.call((changed_x,))
     problem = checks.compare(after[:, :cut], before[:, :cut], path=f"the output at positions 0..{cut - 1}")
     if problem:
-        hints.fail(student_call, reference_fn, (changed_x,), {},
+        checks.fail(student_call, reference_fn, (changed_x,), {},
                    f"changing the input at positions >= {cut} changed {problem.split(':', 1)[1].strip()}; {what}",
                    after)
 
@@ -160,7 +159,7 @@ def _check_frequencies(student, reference, row, temperature, top_k, n=20000):
     # Five standard deviations of each frequency, plus a little: a correct sampler fails about once in 10^6.
     tolerance = 5 * (expected * (1 - expected) / n).sqrt() + 2e-3
     if ((frequency - expected).abs() > tolerance).any():
-        hints.fail(student.sample_next_token, reference.sample_next_token, (logits,), kwargs,
+        checks.fail(student.sample_next_token, reference.sample_next_token, (logits,), kwargs,
                    f"over {n} draws from logits {[round(v, 2) for v in row.tolist()]} with temperature={temperature}, "
                    f"top_k={top_k}, the tokens' frequencies are {[round(v, 3) for v in frequency.tolist()]}; "
                    f"softmax(logits / temperature) over the top k gives {[round(v, 3) for v in expected.tolist()]}",
@@ -179,13 +178,13 @@ class TestSampleNextToken:
     @pytest.mark.grade(2, "numerics")
     def test_temperature_zero_is_greedy(self, student, reference):
         """With temperature=0, is the arg-max of each row returned?"""
-        hints.same(student.sample_next_token, reference.sample_next_token, checks.randn(6, 9, seed=2),
+        checks.same(student.sample_next_token, reference.sample_next_token, checks.randn(6, 9, seed=2),
                    temperature=0.0)
 
     @pytest.mark.grade(1, "numerics")
     def test_top_1_is_greedy(self, student, reference):
         """With top_k=1 (and temperature 1), is the arg-max of each row returned?"""
-        hints.same(student.sample_next_token, reference.sample_next_token, checks.randn(6, 9, seed=3), top_k=1)
+        checks.same(student.sample_next_token, reference.sample_next_token, checks.randn(6, 9, seed=3), top_k=1)
 
     @pytest.mark.grade(2, "numerics")
     def test_top_k_draws_only_among_the_k_best(self, student, reference):
@@ -195,7 +194,7 @@ class TestSampleNextToken:
         allowed = logits.topk(3, dim=-1).indices                                  # (N, 3)
         outside = ~(allowed == got.clamp(0, 9)[:, None]).any(dim=-1)
         if outside.any():
-            hints.fail(student.sample_next_token, reference.sample_next_token, (logits,), {"top_k": 3},
+            checks.fail(student.sample_next_token, reference.sample_next_token, (logits,), {"top_k": 3},
                        f"{int(outside.sum())} of 2000 draws are not among their row's 3 largest logits", got)
 
     @pytest.mark.grade(2, "numerics")
@@ -243,7 +242,7 @@ class TestGenerate:
         """With your GPT holding the reference's weights and temperature=0, is the greedy continuation the reference's (13 tokens > block_size 8)?"""
         ours, theirs = _gpt_pair(student, reference, seed=1)
         idx = checks.randint(0, VOCAB, 2, 3, seed=1)
-        hints.same(student.generate, reference.generate, ours, idx, 10, student_args=(theirs, idx, 10),
+        checks.same(student.generate, reference.generate, ours, idx, 10, student_args=(theirs, idx, 10),
                    temperature=0.0)
 
     @pytest.mark.grade(2, "numerics")
@@ -251,7 +250,7 @@ class TestGenerate:
         """Does a 12-token prompt (block_size 8) work, feeding only the last block_size tokens?"""
         ours, theirs = _gpt_pair(student, reference, seed=2)
         idx = checks.randint(0, VOCAB, 2, 12, seed=2)
-        hints.same(student.generate, reference.generate, ours, idx, 3, student_args=(theirs, idx, 3),
+        checks.same(student.generate, reference.generate, ours, idx, 3, student_args=(theirs, idx, 3),
                    temperature=0.0)
 
     @pytest.mark.grade(1, "shape")
@@ -278,7 +277,7 @@ class TestGenerate:
                     problem = (f"the token at position {t} is not among the 2 most likely next tokens for the "
                                f"last {context.shape[1]} tokens before it")
         if problem:
-            hints.fail(student.generate, reference.generate, (ours, idx, 9), {"temperature": 1.0, "top_k": 2}, problem,
+            checks.fail(student.generate, reference.generate, (ours, idx, 9), {"temperature": 1.0, "top_k": 2}, problem,
                        got, shown_args=(theirs, idx, 9))
 
     @pytest.mark.grade(1, "determinism")

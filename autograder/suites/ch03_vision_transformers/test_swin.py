@@ -5,22 +5,7 @@ import pytest
 import torch
 
 from autograder import checks
-
-
-def _pair(student, reference, cls_name, *args, seed=0, double=False, randomise=()):
-    """A reference module and the student's with the same weights; ``randomise`` names reference
-    parameters redrawn from N(0, 1) first (the bias table starts near 0, which would hide a wrong
-    index)."""
-    torch.manual_seed(seed)
-    ours, theirs = getattr(reference, cls_name)(*args), getattr(student, cls_name)(*args)
-    with torch.no_grad():
-        for name in randomise:
-            ours.obj.get_parameter(name).normal_()
-    if double:
-        ours.obj.double()
-        theirs.double()
-    checks.copy_weights(theirs, ours)
-    return ours, theirs
+from autograder.suites.ch03_vision_transformers.same_weights import pair
 
 
 @pytest.mark.covers("window_partition")
@@ -131,14 +116,14 @@ class TestWindowAttention:
     @pytest.mark.grade(2, "numerics")
     def test_without_mask(self, student, reference):
         """With the same weights, is it softmax(q k^T / sqrt(d) + B[index]) v, then proj, for every window?"""
-        ours, theirs = _pair(student, reference, "WindowAttention", 8, 3, 2, seed=1,
+        ours, theirs = pair(student, reference, "WindowAttention", 8, 3, 2, seed=1,
                              randomise=("relative_position_bias_table",))
         checks.same(theirs, ours, checks.randn(6, 9, 8, seed=1))
 
     @pytest.mark.grade(3, "numerics")
     def test_with_shifted_window_mask(self, student, reference):
         """With two images of four windows each, does window b * nW + w use mask w?"""
-        ours, theirs = _pair(student, reference, "WindowAttention", 8, 4, 2, seed=2,
+        ours, theirs = pair(student, reference, "WindowAttention", 8, 4, 2, seed=2,
                              randomise=("relative_position_bias_table",))
         mask = reference.shifted_window_mask(8, 8, 4, 2)
         checks.same(theirs, ours, checks.randn(8, 16, 8, seed=2), mask)
@@ -146,7 +131,7 @@ class TestWindowAttention:
     @pytest.mark.grade(2, "gradient")
     def test_gradients(self, student, reference):
         """Do the gradients of the windows and of every parameter (the bias table included) match?"""
-        ours, theirs = _pair(student, reference, "WindowAttention", 8, 2, 2, seed=3, double=True,
+        ours, theirs = pair(student, reference, "WindowAttention", 8, 2, 2, seed=3, double=True,
                              randomise=("relative_position_bias_table",))
         mask = reference.shifted_window_mask(4, 4, 2, 1)
         windows = checks.randn(8, 4, 8, seed=3, dtype=torch.float64)
@@ -155,7 +140,7 @@ class TestWindowAttention:
     @pytest.mark.grade(1, "parity")
     def test_device_agnostic(self, student, reference):
         """Does it run on the inputs' device (the relative position index moved there too)?"""
-        ours, theirs = _pair(student, reference, "WindowAttention", 8, 2, 2, seed=4)
+        ours, theirs = pair(student, reference, "WindowAttention", 8, 2, 2, seed=4)
         checks.device_agnostic(theirs, ours, checks.randn(8, 4, 8, seed=4), reference.shifted_window_mask(4, 4, 2, 1))
 
 
@@ -176,7 +161,7 @@ class TestShiftedWindowAttention:
     @pytest.mark.grade(2, "numerics")
     def test_without_shift(self, student, reference):
         """With shift_size = 0 (W-MSA), is every window attended on its own, unmasked?"""
-        ours, theirs = _pair(student, reference, "ShiftedWindowAttention", 8, 4, 0, 2, seed=5,
+        ours, theirs = pair(student, reference, "ShiftedWindowAttention", 8, 4, 0, 2, seed=5,
                              randomise=("attn.relative_position_bias_table",))
         checks.same(theirs, ours, checks.randn(2, 8, 8, 8, seed=5))
 
@@ -184,14 +169,14 @@ class TestShiftedWindowAttention:
     @pytest.mark.parametrize(("H", "W", "window_size", "shift_size"), [(8, 8, 4, 2), (6, 9, 3, 1)])
     def test_with_shift(self, student, reference, H, W, window_size, shift_size):
         """With a shift (SW-MSA): roll by -s, masked window attention, reverse, roll back by +s?"""
-        ours, theirs = _pair(student, reference, "ShiftedWindowAttention", 8, window_size, shift_size, 2,
+        ours, theirs = pair(student, reference, "ShiftedWindowAttention", 8, window_size, shift_size, 2,
                              seed=H + W, randomise=("attn.relative_position_bias_table",))
         checks.same(theirs, ours, checks.randn(2, H, W, 8, seed=H * W))
 
     @pytest.mark.grade(2, "gradient")
     def test_gradients(self, student, reference):
         """Do the gradients of the map and of every parameter match, with a shift?"""
-        ours, theirs = _pair(student, reference, "ShiftedWindowAttention", 8, 2, 1, 2, seed=6, double=True,
+        ours, theirs = pair(student, reference, "ShiftedWindowAttention", 8, 2, 1, 2, seed=6, double=True,
                              randomise=("attn.relative_position_bias_table",))
         checks.gradients_match(theirs, ours, (checks.randn(2, 4, 6, 8, seed=6, dtype=torch.float64),), wrt=(0,),
                                arg_names=("x",), params=True)
@@ -199,7 +184,7 @@ class TestShiftedWindowAttention:
     @pytest.mark.grade(1, "parity")
     def test_device_agnostic(self, student, reference):
         """Does it run on the inputs' device (the mask built or moved there)?"""
-        ours, theirs = _pair(student, reference, "ShiftedWindowAttention", 8, 2, 1, 2, seed=7)
+        ours, theirs = pair(student, reference, "ShiftedWindowAttention", 8, 2, 1, 2, seed=7)
         checks.device_agnostic(theirs, ours, checks.randn(1, 4, 6, 8, seed=7))
 
 
@@ -215,7 +200,7 @@ class TestPatchMerging:
     @pytest.mark.parametrize(("H", "W"), [(4, 4), (6, 10)])
     def test_matches_reference(self, student, reference, H, W):
         """Are the 2x2 neighbours concatenated in Swin's order, normalised, then reduced to 2C?"""
-        ours, theirs = _pair(student, reference, "PatchMerging", 6, seed=H + W, randomise=("norm.weight", "norm.bias"))
+        ours, theirs = pair(student, reference, "PatchMerging", 6, seed=H + W, randomise=("norm.weight", "norm.bias"))
         checks.same(theirs, ours, checks.randn(2, H, W, 6, seed=H * W))
 
     @pytest.mark.grade(1, "api")
@@ -226,7 +211,7 @@ class TestPatchMerging:
     @pytest.mark.grade(1, "gradient")
     def test_gradients(self, student, reference):
         """Do the gradients of the map and of every parameter match?"""
-        ours, theirs = _pair(student, reference, "PatchMerging", 6, seed=8, double=True,
+        ours, theirs = pair(student, reference, "PatchMerging", 6, seed=8, double=True,
                              randomise=("norm.weight", "norm.bias"))
         checks.gradients_match(theirs, ours, (checks.randn(2, 4, 6, 6, seed=8, dtype=torch.float64),), wrt=(0,),
                                arg_names=("x",), params=True)
@@ -234,5 +219,5 @@ class TestPatchMerging:
     @pytest.mark.grade(1, "parity")
     def test_device_agnostic(self, student, reference):
         """Does it run on the inputs' device?"""
-        ours, theirs = _pair(student, reference, "PatchMerging", 6, seed=9)
+        ours, theirs = pair(student, reference, "PatchMerging", 6, seed=9)
         checks.device_agnostic(theirs, ours, checks.randn(1, 4, 4, 6, seed=9))

@@ -7,14 +7,27 @@ import torch
 from autograder import checks
 
 TRAIN_BUDGET_S = 45.0
-# The reference reaches 0.97-0.98 held-out accuracy on five seeds (split and training), in about
-# 3 s of one CPU thread (see the assignment's note); 0.90 leaves a wide margin for other choices.
+# Calibration: the reference (patch 4, embed 64, depth 2, AdamW + cosine, 300 steps of 64) reaches
+# 0.967-0.989 held-out accuracy on five seeds (split seeds 0-4 in-process; training seeds 100-104
+# through this very test), in 3-6 s of one CPU thread on the loaded 2-core course machine. 0.90
+# leaves a wide margin for other reasonable choices; the 45 s budget leaves room for slower ones.
 ACCURACY_THRESHOLD = 0.90
 
 
 def _reference_losses(reference, x_train, y_train) -> list[float]:
-    torch.manual_seed(0)
-    _, losses = reference.train_vit(x_train, y_train)
+    """The reference's loss curve, trained on one thread as the student's code is in the sandbox.
+
+    On a busy machine, PyTorch's default intra-op threads make this small model's training many
+    times slower (124 s instead of 8 s measured with 2 threads on 2 loaded cores), so the run is
+    pinned to one thread and the grader's setting restored afterwards.
+    """
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        torch.manual_seed(0)
+        _, losses = reference.train_vit(x_train, y_train)
+    finally:
+        torch.set_num_threads(threads)
     return losses
 
 
