@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml
 
 test: $(STAMP)
 	$(PY) -m autograder release --check
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto --maxprocesses 4
 
 grade: $(STAMP)
 	$(PY) -m autograder grade
