@@ -58,3 +58,13 @@ def test_grade_one_json_is_a_valid_results_document():
         assert test["visibility"] in ("visible", "hidden", "after_due_date", "after_published")
         assert set(test["tags"]) <= TAGS and test["tags"]
     assert document["score"] == sum(t["score"] for t in document["tests"])
+
+
+def test_mistakes_command_grades_a_mistake_below_full_marks_with_its_hint():
+    """Does `autograder mistakes` grade a named mistake, find it caught with its hint, and refuse
+    a name the catalogue does not have?"""
+    result = run("mistakes", "ch01_attention", "softmax_over_queries")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "softmax_over_queries" in result.stdout and " ok " in result.stdout
+    unknown = run("mistakes", "ch01_attention", "no_such_mistake")
+    assert unknown.returncode != 0 and "no mistake named no_such_mistake" in unknown.stderr

@@ -34,6 +34,7 @@ COMMANDS = {
     "gradescope": ("autograder.commands.gradescope", "build the autograder.zip a Gradescope assignment runs"),
     "bench": ("autograder.commands.bench", "measure grading speed and memory (make bench)"),
     "list": ("autograder.commands.list_assignments", "list the assignments this grader knows"),
+    "mistakes": ("autograder.commands.mistakes", "grade each catalogued mistake of an assignment (for authors)"),
 }
 
 
