@@ -22,12 +22,15 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from autograder.sandbox.isolation import Limits
+from autograder.sandbox.isolation import Limits, package_folder
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_ROOT = PACKAGE_DIR.parent
 SUITES_DIR = PACKAGE_DIR / "suites"
 REFERENCE_DIR = REPO_ROOT / "reference"
+# The course's data layer (here ``datasets/coursedata``, elsewhere in a Gradescope package). It is
+# public (students get it in their bundle), so student code may import it.
+COURSEDATA_DIR = Path(package_folder("coursedata") or REPO_ROOT / "datasets" / "coursedata")
 RELEASE_DIR = REPO_ROOT / "assignments"
 
 
@@ -80,6 +83,11 @@ class Assignment:
         """Folders student code must never read: every hidden thing in this repository."""
         return [str(REFERENCE_DIR), str(SUITES_DIR), str(REPO_ROOT / "grading_reports"),
                 str(REPO_ROOT / "submissions"), str(REPO_ROOT / "examples"), str(REPO_ROOT / "tests")]
+
+    def readable_paths(self) -> list[str]:
+        """Folders of this repository student code may read (read-only): the data layer, which
+        statements tell students to use (``coursedata.digits()``)."""
+        return [str(COURSEDATA_DIR)]
 
 
 def load_assignment(assignment_id: str) -> Assignment:

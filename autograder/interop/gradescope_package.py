@@ -27,12 +27,11 @@ import re
 import tomllib
 from pathlib import Path
 
-from autograder.assignment import PACKAGE_DIR, REPO_ROOT, Assignment
+from autograder.assignment import COURSEDATA_DIR, PACKAGE_DIR, REPO_ROOT, Assignment
 from autograder.checks.reference_runs import cache_root
 from autograder.release.archive import deterministic_zip
 
 DEFAULT_OUTPUT = REPO_ROOT / "grading_reports" / "gradescope"
-COURSEDATA_DIR = REPO_ROOT / "datasets" / "coursedata"
 CACHE_IN_PACKAGE = "grading_reports/.cache/reference"
 NOT_NEEDED = {"dask"}  # class grading at scale; Gradescope grades one submission per container
 TORCH_INDEX = "https://download.pytorch.org/whl/cpu"  # Gradescope has no GPU: CPU wheels are a tenth the size

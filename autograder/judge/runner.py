@@ -64,7 +64,8 @@ def grade_submission(assignment: Assignment, path: str | Path | None = None, *, 
     with contextlib.ExitStack() as stack:
         if server is None:
             server = stack.enter_context(ForkServer())
-        sandbox = Sandbox(server, submission, assignment.module, assignment.limits, assignment.protected_paths())
+        sandbox = Sandbox(server, submission, assignment.module, assignment.limits, assignment.protected_paths(),
+                          assignment.readable_paths())
         stack.callback(sandbox.close)
         run = GradingRun(assignment, submission, sandbox, StudentModule(sandbox, submission),
                          ReferenceModule(assignment), student_id, frozenset(only or ()))

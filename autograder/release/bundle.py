@@ -30,12 +30,11 @@ import tomllib
 from pathlib import Path
 
 import autograder
-from autograder.assignment import PACKAGE_DIR, REPO_ROOT, Assignment
+from autograder.assignment import COURSEDATA_DIR, PACKAGE_DIR, REPO_ROOT, Assignment
 from autograder.release.archive import deterministic_zip
 
 BUNDLE_DIR = REPO_ROOT / "grading_reports" / "bundles"
 CHECKER_PACKAGES = ("student", "sandbox", "submission")
-COURSEDATA_DIR = REPO_ROOT / "datasets" / "coursedata"
 DATA_FOLDER = "data"
 
 # coursedata's submodules (and the names it exports) -> the pip distributions they read data from.

@@ -43,6 +43,7 @@ macOS           the process boundary, its own session, rlimits (those macOS enfo
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import platform
@@ -55,6 +56,16 @@ from dataclasses import dataclass, field
 from autograder.sandbox import capabilities, environment, landlock, namespaces, pidns, seccomp, uids
 
 GiB = 2**30
+
+
+
+def package_folder(name: str) -> str | None:
+    """The folder ``import name`` would load a package from, found without importing it; for
+    ``readable`` when student code may import a package outside the Python installation."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return os.path.realpath(next(iter(spec.submodule_search_locations)))
 
 
 @dataclass

@@ -167,11 +167,11 @@ class StudentProcess:
     """One child with one submission loaded; ``generation`` tells restarts apart."""
 
     def __init__(self, server: ForkServer, submission: Submission, module: str, limits: Limits,
-                 protected: list[str], skip: set[int], generation: int):
+                 protected: list[str], skip: set[int], generation: int, readable: list[str] = ()):
         self.server = server
         self.limits = limits
         self.generation = generation
-        spawned = server.spawn(limits, protected, [])
+        spawned = server.spawn(limits, protected, list(readable))
         self.pid, self.sock, self.isolation = spawned.pid, spawned.sock, spawned.isolation
         self.output = OutputCapture(spawned.output_fd, limits.output_bytes)
         self.alive = True
@@ -357,12 +357,13 @@ class Sandbox:
     """
 
     def __init__(self, server: ForkServer, submission: Submission, module: str, limits: Limits | None = None,
-                 protected: list[str] = ()):
+                 protected: list[str] = (), readable: list[str] = ()):
         self.server = server
         self.submission = submission
         self.module = module
         self.limits = limits or Limits()
         self.protected = [os.path.abspath(p) for p in protected]
+        self.readable = [os.path.abspath(p) for p in readable]  # beyond the Python installation, read-only
         self.skipped: dict[int, str] = {}
         self.process: StudentProcess | None = None
         self.generation = 0
@@ -375,7 +376,7 @@ class Sandbox:
         for _ in range(len(self.submission.chunks) + 1):
             self.generation += 1
             process = StudentProcess(self.server, self.submission, self.module, self.limits, self.protected,
-                                     set(self.skipped), self.generation)
+                                     set(self.skipped), self.generation, self.readable)
             self.isolation = process.isolation or self.isolation  # from the fork server, not the student
             if process.alive:
                 self.process = process

@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 
-from autograder.sandbox.isolation import Limits
+from autograder.sandbox.isolation import Limits, package_folder
 from autograder.sandbox.session import ForkServer, Sandbox, StudentCodeError
 from autograder.student import child_runner
 from autograder.student.assignment_folder import AssignmentFolder
@@ -56,7 +56,9 @@ def run_public_tests(assignment: AssignmentFolder, submission: Submission, test_
     limits = Limits(**{k: v for k, v in assignment.limits.items() if k in Limits.__dataclass_fields__})
     own_server = server is None
     server = server or ForkServer(module=FORK_SERVER)
-    sandbox = Sandbox(server, with_runner(submission), assignment.module, limits, list(assignment.protected))
+    # The course's data layer, where this Python has it (the bundle ships it), may be imported.
+    readable = [folder for folder in (package_folder("coursedata"),) if folder]
+    sandbox = Sandbox(server, with_runner(submission), assignment.module, limits, list(assignment.protected), readable)
     runner = _Runner(sandbox, inspect.getsource(child_runner), {
         "test_file": assignment.public_tests.name, "test_source": test_source, "timeout": assignment.test_timeout})
     result = TestRun()

@@ -6,7 +6,7 @@ import time
 import pytest
 import torch
 
-from autograder.assignment import REFERENCE_DIR, REPO_ROOT, SUITES_DIR
+from autograder.assignment import REFERENCE_DIR, REPO_ROOT, SUITES_DIR, load_assignment
 from autograder.sandbox.isolation import Limits
 from autograder.sandbox.session import Sandbox, StudentCodeError
 from autograder.submission import load_submission_bytes
@@ -137,6 +137,23 @@ def test_a_module_called_on_another_device_keeps_its_weights(sandbox):
                     "Counter")
     again = sandbox.request({"op": "call", "target": counter, "args": [torch.ones(1, 2)], "kwargs": {}}, "Counter")
     assert torch.equal(first, again)
+
+
+def test_student_code_may_import_the_course_data_layer_and_nothing_beside_it(fork_server):
+    """Can a submission import ``coursedata`` (statements tell students to use it) while the
+    folder around it stays out of reach?"""
+    code = b"import coursedata\ndef digits_shape():\n    return tuple(coursedata.digits().x_train.shape)\n" \
+           b"def read(path):\n    return open(path, 'rb').read(10)\n"
+    assignment = load_assignment("ch03_vision_transformers")
+    box = Sandbox(fork_server, load_submission_bytes("student.py", code), "student", Limits(call_timeout=30),
+                  protected=assignment.protected_paths(), readable=assignment.readable_paths())
+    try:
+        assert box.ensure().load_report["errors"] == []
+        assert len(call(box, "digits_shape")) >= 2
+        with pytest.raises(StudentCodeError, match="PermissionError|FileNotFoundError"):
+            call(box, "read", str(REPO_ROOT / "pyproject.toml"))
+    finally:
+        box.close()
 
 
 @pytest.mark.parametrize("path", [
