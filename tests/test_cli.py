@@ -68,3 +68,15 @@ def test_mistakes_command_grades_a_mistake_below_full_marks_with_its_hint():
     assert "softmax_over_queries" in result.stdout and " ok " in result.stdout
     unknown = run("mistakes", "ch01_attention", "no_such_mistake")
     assert unknown.returncode != 0 and "no mistake named no_such_mistake" in unknown.stderr
+
+
+def test_calibration_reads_what_a_convergence_test_recorded():
+    """Does the calibration bench find convergence tests and their value beside its threshold?"""
+    from autograder.bench.calibration import convergence_tests, measured
+
+    test = {"name": "train: accuracy", "tags": ["convergence"], "status": "passed",
+            "extra_data": {"function": "train", "record": {"loss_curve": [1.0, 0.5], "held-out accuracy": 0.97,
+                                                           "held-out accuracy threshold": 0.9}}}
+    other = {"name": "f: shape", "tags": ["shape"], "status": "passed", "extra_data": {"function": "f"}}
+    assert convergence_tests({"tests": [test, other]}) == {"train": [test]}
+    assert measured(test) == {"held-out accuracy": (0.97, 0.9)}

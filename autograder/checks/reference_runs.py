@@ -14,6 +14,8 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
+import torch
+
 from autograder.checks.failure import current
 
 
@@ -24,16 +26,21 @@ def cache_root() -> Path:
 
 
 def cached_reference_run(name: str, compute: Callable[[], Any]) -> Any:
-    """``compute()`` (JSON-serialisable), cached per assignment and suite version under ``name``."""
+    """``compute()`` (JSON-serialisable), cached per assignment and suite version under ``name``.
+
+    It runs on one thread, as student code does in the sandbox: small models train several times
+    slower, not faster, on the threads of a busy machine, and the result does not depend on how
+    many cores the first grader to compute it had.
+    """
     context = current.get()
     if not context.suite_version:
-        return compute()
+        return _on_one_thread(compute)
     path = cache_root() / "reference" / context.assignment / context.suite_version / f"{name}.json"
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         pass
-    value = compute()
+    value = _on_one_thread(compute)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, suffix=".tmp", encoding="utf-8") as f:
@@ -42,3 +49,12 @@ def cached_reference_run(name: str, compute: Callable[[], Any]) -> Any:
     except OSError:
         pass  # an unwritable cache costs time, not correctness
     return value
+
+
+def _on_one_thread(compute: Callable[[], Any]) -> Any:
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        return compute()
+    finally:
+        torch.set_num_threads(threads)

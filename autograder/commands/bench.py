@@ -13,7 +13,7 @@ from autograder.commands import ExitStatus
 def add_arguments(parser) -> None:
     parser.add_argument("--class-size", type=int, default=24, help="students in the synthetic class")
     parser.add_argument("--tool-students", type=int, default=7, help="notebooks per tool in the tool comparison")
-    parser.add_argument("--skip", action="append", default=[], choices=["class", "budgets", "tools", "reports"],
+    parser.add_argument("--skip", action="append", default=[], choices=["budgets", "calibration", "class", "tools", "reports"],
                         help="leave out a part (repeatable)")
     parser.add_argument("--output", default=None, help="JSON file for the figures (default: grading_reports/bench.json)")
 
@@ -25,6 +25,7 @@ def run(args) -> int:
                "started": time.strftime("%Y-%m-%d %H:%M:%S")}
     parts = {
         "budgets": lambda: _budgets(),
+        "calibration": lambda: _calibration(),
         "class": lambda: _class(args.class_size),
         "tools": lambda: _tools(args.tool_students),
         "reports": lambda: _reports(),
@@ -52,6 +53,13 @@ def _budgets():
     from autograder.bench.budgets import bench_budgets
 
     return bench_budgets()
+
+
+def _calibration():
+    from autograder.assignment import all_assignment_ids
+    from autograder.bench.calibration import bench_calibration
+
+    return bench_calibration(all_assignment_ids())
 
 
 def _class(size):
@@ -86,6 +94,13 @@ def _print_verdicts(figures: dict) -> None:
         if isinstance(entry, dict) and "wall_s" in entry:
             flag = "OVER BUDGET" if entry["over_budget"] else "ok"
             print(f"{assignment:28} reference graded in {entry['wall_s']:6.1f} s on one worker  [{flag}]")
+    for assignment, tests in figures.get("calibration", {}).items():
+        for name, entry in tests.items() if isinstance(tests, dict) else ():
+            if isinstance(entry, dict) and "seeds" in entry:
+                values = "; ".join(", ".join(f"{k} {v}" for k, v in run.items() if k not in ("passed", "seconds"))
+                                   for run in entry["seeds"].values())
+                flag = "ok" if entry["all_passed"] else "FAILS ON SOME SEED"
+                print(f"{assignment:28} {name}: seeds 0-4 give {values} (thresholds {entry.get('thresholds')})  [{flag}]")
     cls = figures.get("class", {})
     if "speedup_two_over_one" in cls:
         print(f"two workers / one worker speed-up: {cls['speedup_two_over_one']}x (bar: >= 1.7)")
