@@ -22,7 +22,7 @@ class ReferenceModule:
     def __init__(self, assignment: Assignment):
         self.assignment = assignment
         self.module = _load_reference(assignment)
-        self.catalogue: Catalogue = load_catalogue(assignment.suite_dir, self.module)
+        self.catalogue: Catalogue = _load_catalogue(assignment)
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
@@ -126,6 +126,20 @@ def _load_reference_cached(module_name: str, path: str):
 
 def _load_reference(assignment: Assignment):
     return _load_reference_cached(f"reference_{assignment.id}", str(assignment.reference_path))
+
+
+def _load_catalogue(assignment: Assignment) -> Catalogue:
+    return _load_catalogue_cached(str(assignment.suite_dir), assignment.suite_version, assignment.id,
+                                  str(assignment.reference_path))
+
+
+# Reading a catalogue takes about 20 ms a mistake (each one's source is parsed); a worker grading a
+# class, or the self-tests of every mistake, reads it once per suite version instead of per grade.
+@functools.lru_cache(maxsize=None)
+def _load_catalogue_cached(suite_dir: str, suite_version: str, assignment_id: str, reference_path: str) -> Catalogue:
+    from pathlib import Path
+
+    return load_catalogue(Path(suite_dir), _load_reference_cached(f"reference_{assignment_id}", reference_path))
 
 
 @functools.lru_cache(maxsize=None)
