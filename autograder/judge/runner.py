@@ -98,7 +98,8 @@ def _run_suite(run: GradingRun) -> None:
 def pytest_arguments(suite_dir: str) -> list[str]:
     """How every hidden suite is run: its own ini, no cache, no terminal output, plain asserts."""
     return [suite_dir, "-c", str(_PYTEST_INI), "--rootdir", suite_dir, "-p", "no:cacheprovider", "-p", "no:terminal",
-            "-p", "no:stepwise", "--import-mode=importlib",
+            "-p", "no:stepwise", "-p", "no:unraisableexception", "-p", "no:threadexception",
+            "-p", "no:faulthandler", "-p", "no:junitxml", "-p", "no:pastebin", "-p", "no:doctest", "--import-mode=importlib",
             # Plain asserts: rewritten ones would print the compared values, hidden expectations included.
             "--assert=plain"]
 

@@ -11,8 +11,9 @@ emptied first, so that not even ``execve`` of a set-uid program could give them 
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
+
+from autograder.sandbox.libc import libc
 
 _PR_CAPBSET_DROP = 24
 _PR_CAP_AMBIENT = 47
@@ -30,7 +31,7 @@ class _Data(ctypes.Structure):
 
 
 def _libc():
-    return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    return libc()
 
 
 def _last_cap() -> int:

@@ -9,9 +9,10 @@ file, so a path through ``/proc/<pid>/cwd``, a symlink or ``..`` does not get ar
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 import platform
+
+from autograder.sandbox.libc import libc
 
 # The syscall numbers are the same on every architecture (they were added after the tables
 # were unified), but we only claim the ones we have seen work.
@@ -65,7 +66,7 @@ class LandlockUnavailable(OSError):
 
 
 def _libc():
-    return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    return libc()
 
 
 def abi_version() -> int:

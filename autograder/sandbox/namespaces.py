@@ -24,11 +24,12 @@ Every step that fails is reported, never fatal: the caller decides what a missin
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 import platform
 import stat
 from dataclasses import dataclass, field
+
+from autograder.sandbox.libc import libc
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWUSER = 0x10000000
@@ -69,7 +70,7 @@ class NamespaceError(OSError):
 
 
 def _libc():
-    return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    return libc()
 
 
 def _check(result: int, what: str) -> None:

@@ -21,13 +21,13 @@ Needs ``CAP_SYS_ADMIN`` in the fork server (root, outside a restricted container
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 import platform
 import signal
 import struct
 
 from autograder.sandbox import environment, namespaces
+from autograder.sandbox.libc import libc
 
 _PR_SET_PDEATHSIG = 1
 _STATUS = struct.Struct("!ii")  # exit code, signal (-1 where not applicable)
@@ -81,8 +81,7 @@ def die_with_parent() -> bool:
     """Ask the kernel to SIGKILL this process when the thread that forked it exits (Linux only)."""
     if platform.system() != "Linux":
         return False
-    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-    return libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    return libc().prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
 
 
 def keep(status_fd: int, marker: str) -> None:

@@ -31,11 +31,12 @@ narrower where a grading sandbox can afford it:
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import errno
 import platform
 import struct
 from dataclasses import dataclass
+
+from autograder.sandbox.libc import libc
 
 _PR_SET_NO_NEW_PRIVS = 38
 _PR_SET_SECCOMP = 22
@@ -215,9 +216,8 @@ def restrict(pid: int) -> str:
     code = b"".join(program(_ARCHES[platform.machine()], pid))
     buffer = ctypes.create_string_buffer(code, len(code))
     fprog = _SockFprog(len(code) // 8, ctypes.cast(buffer, ctypes.c_void_p))
-    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-    if libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+    if libc().prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
         raise SeccompUnavailable(f"prctl(NO_NEW_PRIVS): {errno.errorcode.get(ctypes.get_errno())}")
-    if libc.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0) != 0:
+    if libc().prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0) != 0:
         raise SeccompUnavailable(f"prctl(SECCOMP): {errno.errorcode.get(ctypes.get_errno())}")
     return SUMMARY

@@ -16,7 +16,6 @@ child, holds the lock, and releases it only after the child is reaped.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import fcntl
 import os
 import pwd
@@ -25,6 +24,8 @@ import sys
 import sysconfig
 from dataclasses import dataclass
 from typing import Callable, Iterable
+
+from autograder.sandbox.libc import libc
 
 UID_BASE = 61000
 """The first sandbox uid. Chosen inside the 16-bit range (containers often map no more) and
@@ -150,5 +151,5 @@ def switch(slot_uid: int, slot_gid: int) -> str:
     os.setresuid(slot_uid, slot_uid, slot_uid)
     if os.getuid() != slot_uid or os.geteuid() != slot_uid:
         raise OSError(0, "the uid did not change")
-    ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True).prctl(_PR_SET_DUMPABLE, 1, 0, 0, 0)
+    libc().prctl(_PR_SET_DUMPABLE, 1, 0, 0, 0)
     return f"switched to uid {slot_uid} (one per concurrent student process)"
