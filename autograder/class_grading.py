@@ -17,6 +17,8 @@ Order matters: ``plan`` reads what ``record`` wrote, and ``tabulate`` reads what
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import time
 from dataclasses import dataclass, field
@@ -57,6 +59,7 @@ class ClassRun:
     reports: object = None
     lang: str = "zh"
     seconds: float = 0.0
+    republished: bool = True  # False when results, exports and reports were already up to date
 
 
 def select_assignments(course: CourseConfig, wanted: list[str]) -> list[str]:
@@ -121,6 +124,61 @@ def tabulate_from_gradebook(gradebook, course, roster, assignment_ids: list[str]
 
 
 def publish(run: ClassRun) -> None:
+    """Write results, exports and reports, unless nothing they are made from has changed since
+    the last run wrote them (an immediate re-run then costs no matplotlib and no Jinja)."""
+    titles = {a: load_assignment(a).title for a in run.assignment_ids}
+    fingerprint = publication_fingerprint(run, titles)
+    stamp = run.output / PUBLISHED_STAMP
+    previous = _read_json(stamp)
+    if previous.get("fingerprint") == fingerprint and all(Path(p).exists() for p in previous.get("paths", [])):
+        run.export_paths = [Path(p) for p in previous["export_paths"]]
+        run.export_unplaced = previous["export_unplaced"]
+        from autograder.reports.build import BuildSummary
+
+        run.reports = BuildSummary(run.output / "reports", previous["student_reports"])
+        run.republished = False
+        return
+    _write_publication(run, titles)
+    paths = [str(p) for p in run.export_paths] + [str(run.reports.course_dashboard)]
+    stamp.write_text(json.dumps({"fingerprint": fingerprint, "paths": paths,
+                                 "export_paths": [str(p) for p in run.export_paths],
+                                 "export_unplaced": run.export_unplaced,
+                                 "student_reports": run.reports.student_reports}, ensure_ascii=False),
+                     encoding="utf-8")
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def publication_fingerprint(run: ClassRun, titles: dict[str, str]) -> str:
+    """A digest of everything results, exports and reports are made from: each final grade
+    (with its grading's suite version and time, so a regrade with the same score still counts
+    as a change), the course, the language, the titles, and this grader's own report and export
+    code."""
+    digest = hashlib.sha256()
+    for row in run.grades:
+        extra = (row.results or {}).get("extra_data", {})
+        digest.update(repr((dataclasses.replace(row, results=None), extra.get("suite_version"),
+                            (row.results or {}).get("execution_time"))).encode())
+    digest.update(repr((run.course, run.lang, sorted(titles.items()))).encode())
+    package = Path(__file__).parent
+    for folder in ("reports", "exports"):
+        for path in sorted((package / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(f"{path.relative_to(package)}:{path.stat().st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+# In the output folder: what the last publication was made from, and what it wrote.
+PUBLISHED_STAMP = ".published.json"
+
+
+def _write_publication(run: ClassRun, titles: dict[str, str]) -> None:
     results_dir = run.output / "results"
     for grade_row in run.grades:
         if grade_row.results is not None:
@@ -130,7 +188,6 @@ def publish(run: ClassRun) -> None:
     from autograder.exports import export_all
     from autograder.reports import build_reports
 
-    titles = {a: load_assignment(a).title for a in run.assignment_ids}
     for name, result in export_all(run.grades, run.course, run.output / "exports", titles).items():
         run.export_paths += result.paths
         run.export_unplaced += [f"{name}: {item}" for item in result.unplaced]

@@ -11,18 +11,10 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from pathlib import Path
 from typing import Any, Callable
 
-import torch
-
+from autograder.cache import cache_root
 from autograder.checks.failure import current
-
-
-def cache_root() -> Path:
-    from autograder.assignment import REPO_ROOT
-
-    return Path(os.environ.get("AUTOGRADER_CACHE", REPO_ROOT / "grading_reports" / ".cache"))
 
 
 def cached_reference_run(name: str, compute: Callable[[], Any]) -> Any:
@@ -52,6 +44,8 @@ def cached_reference_run(name: str, compute: Callable[[], Any]) -> Any:
 
 
 def _on_one_thread(compute: Callable[[], Any]) -> Any:
+    import torch  # here, so that reading the cache (suite_points) does not import torch
+
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:

@@ -20,6 +20,8 @@ def print_summary(run, paths) -> None:
     per_submission = sum(o.seconds for o in graded_now) / len(graded_now) if graded_now else 0.0
     print(f"\ngraded {len(graded_now)} submission(s) this run ({run.new_attempts} new attempt(s)) in "
           f"{run.seconds:.1f} s; {per_submission:.1f} s per submission")
+    if not getattr(run, "republished", True):
+        print("results, exports and reports were up to date (nothing they depend on changed)")
     errors = [o for o in run.outcomes if o.error]
     if errors:
         print(f"\nThe grader failed on {len(errors)} submission(s) (they will be retried on the next run):")

@@ -28,7 +28,7 @@ import tomllib
 from pathlib import Path
 
 from autograder.assignment import COURSEDATA_DIR, PACKAGE_DIR, REPO_ROOT, Assignment
-from autograder.checks.reference_runs import cache_root
+from autograder.cache import cache_root
 from autograder.release.archive import deterministic_zip
 
 DEFAULT_OUTPUT = REPO_ROOT / "grading_reports" / "gradescope"

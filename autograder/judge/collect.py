@@ -1,15 +1,20 @@
-"""What a hidden suite is worth, without grading anything: collect it and add up the points."""
+"""What a hidden suite is worth, without grading anything: collect it and add up the points.
+
+Collecting imports pytest, the suite and so torch (seconds), which a re-run of ``make grade``
+with nothing new to grade should not pay: the sum is kept on disk per suite version, beside the
+cached reference runs.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import functools
 import io
-
-import pytest
+import json
+import os
 
 from autograder.assignment import Assignment
-from autograder.judge.plugin import parse_grade_mark
+from autograder.cache import cache_root
 
 
 class _PointsCounter:
@@ -18,6 +23,8 @@ class _PointsCounter:
         self.tests = []
 
     def pytest_collection_modifyitems(self, session, config, items):
+        from autograder.judge.plugin import parse_grade_mark
+
         for item in items:
             mark = parse_grade_mark(item.get_closest_marker("grade"))
             self.points += mark.points
@@ -26,6 +33,8 @@ class _PointsCounter:
 
 @functools.lru_cache(maxsize=None)
 def _suite_points(suite_dir: str, version: str) -> float:
+    import pytest
+
     from autograder.judge.runner import pytest_arguments
 
     counter = _PointsCounter()
@@ -38,4 +47,17 @@ def _suite_points(suite_dir: str, version: str) -> float:
 
 def suite_points(assignment: Assignment) -> float:
     """The maximum score of ``assignment``'s hidden suite (skips are decided only when tests run)."""
-    return _suite_points(str(assignment.suite_dir), assignment.suite_version)
+    path = cache_root() / "suite_points" / assignment.id / f"{assignment.suite_version}.json"
+    try:
+        return float(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        pass
+    points = _suite_points(str(assignment.suite_dir), assignment.suite_version)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(points), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        pass  # an unwritable cache costs time, not correctness
+    return points

@@ -20,7 +20,6 @@ Needs ``CAP_SYS_ADMIN`` in the fork server (root, outside a restricted container
 
 from __future__ import annotations
 
-import ctypes
 import os
 import platform
 import signal

@@ -15,7 +15,6 @@ child, holds the lock, and releases it only after the child is reaped.
 
 from __future__ import annotations
 
-import ctypes
 import fcntl
 import os
 import pwd

@@ -84,7 +84,29 @@ def test_immediate_rerun_grades_nothing(graded):
     """Does running `grade` again on an unchanged class grade no submission again?"""
     _, _, first_seconds, second, second_seconds = graded
     assert "graded 0 submission(s) this run (0 new attempt(s))" in second.stdout
+    assert "results, exports and reports were up to date" in second.stdout
     print(f"first run {first_seconds:.1f} s, immediate re-run {second_seconds:.1f} s")
+
+
+def test_a_changed_hand_graded_score_republishes(graded, tmp_path):
+    """Are exports and reports rebuilt when only something they show changed (a hand-graded
+    report score merged after grading), though nothing is graded again?"""
+    import shutil
+
+    from autograder.class_grading import PUBLISHED_STAMP
+
+    output = tmp_path / "copy"
+    shutil.copytree(graded[0], output)  # the module's class stays as the other tests expect it
+    before = (output / PUBLISHED_STAMP).read_text(encoding="utf-8")
+    rubric = tmp_path / "rubric.csv"
+    rubric.write_text("student_id,assignment,component,score,max_score,comment\n"
+                      "2024001,ch01_attention,report,17,20,clear write-up\n", encoding="utf-8")
+    merged = subprocess.run([sys.executable, "-m", "autograder", "merge-scores", str(rubric), "--class-dir",
+                             str(DEMO_CLASS), "--output", str(output)], capture_output=True, text=True, cwd=REPO_ROOT)
+    assert merged.returncode == 0, merged.stdout + merged.stderr
+    again = grade(output)
+    assert "graded 0 submission(s)" in again.stdout and "were up to date" not in again.stdout
+    assert (output / PUBLISHED_STAMP).read_text(encoding="utf-8") != before
 
 
 def test_summary_says_where_everything_is(graded):
