@@ -97,10 +97,10 @@ def _print_verdicts(figures: dict) -> None:
     for assignment, tests in figures.get("calibration", {}).items():
         for name, entry in tests.items() if isinstance(tests, dict) else ():
             if isinstance(entry, dict) and "seeds" in entry:
-                values = "; ".join(", ".join(f"{k} {v}" for k, v in run.items() if k not in ("passed", "seconds"))
-                                   for run in entry["seeds"].values())
                 flag = "ok" if entry["all_passed"] else "FAILS ON SOME SEED"
-                print(f"{assignment:28} {name}: seeds 0-4 give {values} (thresholds {entry.get('thresholds')})  [{flag}]")
+                for measure, threshold in entry.get("thresholds", {}).items():
+                    values = ", ".join(str(run.get(measure)) for run in entry["seeds"].values())
+                    print(f"{assignment:28} {name}: {measure} {values} on seeds 0-4 (threshold {threshold})  [{flag}]")
     cls = figures.get("class", {})
     if "speedup_two_over_one" in cls:
         print(f"two workers / one worker speed-up: {cls['speedup_two_over_one']}x (bar: >= 1.7)")
