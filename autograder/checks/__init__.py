@@ -10,7 +10,7 @@ from autograder.checks.convergence import accuracy, at_least, at_most, loss_curv
 from autograder.checks.determinism import deterministic, differs_across_seeds
 from autograder.checks.failure import CheckFailure
 from autograder.checks.gradients import gradients_match
-from autograder.checks.inputs import copy_weights, randint, randn, random_mask
+from autograder.checks.inputs import copy_weights, randint, randn, random_mask, twin_modules
 from autograder.checks.outputs import close, explain, fail, layout, matching_hint, same, seed_everything
 from autograder.checks.parity import device_agnostic, parity_mode
 from autograder.checks.reference_runs import cached_reference_run
@@ -21,4 +21,5 @@ __all__ = [
     "device_agnostic", "randint", "randn", "random_mask",
     "differs_across_seeds", "explain", "fails_with", "gradients_match", "has_parameters", "has_signature",
     "fail", "layout", "loss_curve", "matching_hint", "parity_mode", "same", "seed_everything", "shape_is", "train",
+    "twin_modules",
 ]

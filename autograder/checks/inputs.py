@@ -26,3 +26,25 @@ def random_mask(*shape: int, seed: int = 0, p: float = 0.7) -> torch.Tensor:
 def copy_weights(student_module, reference_module) -> None:
     """Load the reference module's weights into the student's module (same parameter names)."""
     student_module.load_state_dict(reference_module.state_dict())
+
+
+def twin_modules(student, reference, name: str, *args, seed: int = 0, double: bool = False,
+                 randomise: tuple[str, ...] = (), **kwargs):
+    """``(ours, theirs)``: ``reference.<name>(*args, **kwargs)`` and the student's, built with the
+    same arguments, the student's holding the reference's weights.
+
+    ``seed`` fixes the reference's initialisation. ``randomise`` names reference parameters
+    redrawn from N(0, 1) first: small initial values (a position embedding, a bias table starting
+    near 0, a LayerNorm at 1 and 0) could hide a wrong order or a wrong index. ``double`` turns
+    both into float64 (for gradient checks).
+    """
+    torch.manual_seed(seed)
+    ours, theirs = getattr(reference, name)(*args, **kwargs), getattr(student, name)(*args, **kwargs)
+    with torch.no_grad():
+        for parameter in randomise:
+            ours.obj.get_parameter(parameter).normal_()
+    if double:
+        ours.obj.double()
+        theirs.double()
+    copy_weights(theirs, ours)
+    return ours, theirs

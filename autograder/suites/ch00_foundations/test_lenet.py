@@ -11,10 +11,7 @@ CONFIGS = [("avg", "sigmoid"), ("max", "sigmoid"), ("avg", "relu"), ("max", "rel
 
 def _pair(student, reference, seed=0, **kwargs):
     """A reference LeNet and the student's, holding the same weights."""
-    torch.manual_seed(seed)
-    ours, theirs = reference.LeNet(**kwargs), student.LeNet(**kwargs)
-    checks.copy_weights(theirs, ours)
-    return ours, theirs
+    return checks.twin_modules(student, reference, "LeNet", seed=seed, **kwargs)
 
 
 def _two_images(seed):

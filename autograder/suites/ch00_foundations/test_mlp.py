@@ -89,10 +89,7 @@ class TestDropout:
 
 def _pair(student, reference, *args, seed=0):
     """A reference MLP and the student's, holding the same weights."""
-    torch.manual_seed(seed)
-    ours, theirs = reference.MLP(*args), student.MLP(*args)
-    checks.copy_weights(theirs, ours)
-    return ours, theirs
+    return checks.twin_modules(student, reference, "MLP", *args, seed=seed)
 
 
 @pytest.mark.covers("MLP")

@@ -8,10 +8,7 @@ from autograder import checks
 
 def _pair(student, reference, *args, seed=0):
     """A reference module and the student's, holding the same weights."""
-    torch.manual_seed(seed)
-    ours, theirs = reference.MultiHeadAttention(*args), student.MultiHeadAttention(*args)
-    checks.copy_weights(theirs, ours)
-    return ours, theirs
+    return checks.twin_modules(student, reference, "MultiHeadAttention", *args, seed=seed)
 
 
 @pytest.mark.covers("MultiHeadAttention")

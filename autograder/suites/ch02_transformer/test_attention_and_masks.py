@@ -33,10 +33,7 @@ class TestScaledDotProductAttention:
 
 
 def _mha_pair(student, reference, *args, seed=0):
-    torch.manual_seed(seed)
-    ours, theirs = reference.MultiHeadAttention(*args), student.MultiHeadAttention(*args)
-    checks.copy_weights(theirs, ours)
-    return ours, theirs
+    return checks.twin_modules(student, reference, "MultiHeadAttention", *args, seed=seed)
 
 
 @pytest.mark.covers("MultiHeadAttention")

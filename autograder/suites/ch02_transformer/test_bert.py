@@ -35,10 +35,7 @@ class TestBertInput:
 
 
 def _embedding_pair(student, reference, seed=0):
-    torch.manual_seed(seed)
-    ours, theirs = reference.BERTEmbedding(VOCAB, 8, 10), student.BERTEmbedding(VOCAB, 8, 10)
-    checks.copy_weights(theirs, ours)
-    return ours, theirs
+    return checks.twin_modules(student, reference, "BERTEmbedding", VOCAB, 8, 10, seed=seed)
 
 
 def _packed_batch():

@@ -102,10 +102,7 @@ class TestLayerNorm:
 
 
 def _ffn_pair(student, reference, *args, seed=0):
-    torch.manual_seed(seed)
-    ours, theirs = reference.PositionwiseFFN(*args), student.PositionwiseFFN(*args)
-    checks.copy_weights(theirs, ours)
-    return ours, theirs
+    return checks.twin_modules(student, reference, "PositionwiseFFN", *args, seed=seed)
 
 
 @pytest.mark.covers("PositionwiseFFN")

@@ -30,19 +30,11 @@ def encoder_layer_keys(prefix=""):
 
 def _pair(student, reference, name, *args, seed=0, **kwargs):
     """A reference module and the student's, holding the same weights."""
-    torch.manual_seed(seed)
-    ours, theirs = getattr(reference, name)(*args, **kwargs), getattr(student, name)(*args, **kwargs)
-    checks.copy_weights(theirs, ours)
-    return ours, theirs
+    return checks.twin_modules(student, reference, name, *args, seed=seed, **kwargs)
 
 
 def _double_pair(student, reference, name, *args, seed=0, **kwargs):
-    torch.manual_seed(seed)
-    ours = getattr(reference, name)(*args, **kwargs).double()
-    theirs = getattr(student, name)(*args, **kwargs)
-    theirs.double()
-    checks.copy_weights(theirs, ours)
-    return ours, theirs
+    return checks.twin_modules(student, reference, name, *args, seed=seed, double=True, **kwargs)
 
 
 def _source():

@@ -5,7 +5,6 @@ import pytest
 import torch
 
 from autograder import checks
-from autograder.suites.ch03_vision_transformers.same_weights import pair
 
 
 @pytest.mark.covers("window_partition")
@@ -116,14 +115,14 @@ class TestWindowAttention:
     @pytest.mark.grade(2, "numerics")
     def test_without_mask(self, student, reference):
         """With the same weights, is it softmax(q k^T / sqrt(d) + B[index]) v, then proj, for every window?"""
-        ours, theirs = pair(student, reference, "WindowAttention", 8, 3, 2, seed=1,
+        ours, theirs = checks.twin_modules(student, reference, "WindowAttention", 8, 3, 2, seed=1,
                              randomise=("relative_position_bias_table",))
         checks.same(theirs, ours, checks.randn(6, 9, 8, seed=1))
 
     @pytest.mark.grade(3, "numerics")
     def test_with_shifted_window_mask(self, student, reference):
         """With two images of four windows each, does window b * nW + w use mask w?"""
-        ours, theirs = pair(student, reference, "WindowAttention", 8, 4, 2, seed=2,
+        ours, theirs = checks.twin_modules(student, reference, "WindowAttention", 8, 4, 2, seed=2,
                              randomise=("relative_position_bias_table",))
         mask = reference.shifted_window_mask(8, 8, 4, 2)
         checks.same(theirs, ours, checks.randn(8, 16, 8, seed=2), mask)
@@ -131,7 +130,7 @@ class TestWindowAttention:
     @pytest.mark.grade(2, "gradient")
     def test_gradients(self, student, reference):
         """Do the gradients of the windows and of every parameter (the bias table included) match?"""
-        ours, theirs = pair(student, reference, "WindowAttention", 8, 2, 2, seed=3, double=True,
+        ours, theirs = checks.twin_modules(student, reference, "WindowAttention", 8, 2, 2, seed=3, double=True,
                              randomise=("relative_position_bias_table",))
         mask = reference.shifted_window_mask(4, 4, 2, 1)
         windows = checks.randn(8, 4, 8, seed=3, dtype=torch.float64)
@@ -140,7 +139,7 @@ class TestWindowAttention:
     @pytest.mark.grade(1, "parity")
     def test_device_agnostic(self, student, reference):
         """Does it run on the inputs' device (the relative position index moved there too)?"""
-        ours, theirs = pair(student, reference, "WindowAttention", 8, 2, 2, seed=4)
+        ours, theirs = checks.twin_modules(student, reference, "WindowAttention", 8, 2, 2, seed=4)
         checks.device_agnostic(theirs, ours, checks.randn(8, 4, 8, seed=4), reference.shifted_window_mask(4, 4, 2, 1))
 
 
@@ -161,7 +160,7 @@ class TestShiftedWindowAttention:
     @pytest.mark.grade(2, "numerics")
     def test_without_shift(self, student, reference):
         """With shift_size = 0 (W-MSA), is every window attended on its own, unmasked?"""
-        ours, theirs = pair(student, reference, "ShiftedWindowAttention", 8, 4, 0, 2, seed=5,
+        ours, theirs = checks.twin_modules(student, reference, "ShiftedWindowAttention", 8, 4, 0, 2, seed=5,
                              randomise=("attn.relative_position_bias_table",))
         checks.same(theirs, ours, checks.randn(2, 8, 8, 8, seed=5))
 
@@ -169,14 +168,14 @@ class TestShiftedWindowAttention:
     @pytest.mark.parametrize(("H", "W", "window_size", "shift_size"), [(8, 8, 4, 2), (6, 9, 3, 1)])
     def test_with_shift(self, student, reference, H, W, window_size, shift_size):
         """With a shift (SW-MSA): roll by -s, masked window attention, reverse, roll back by +s?"""
-        ours, theirs = pair(student, reference, "ShiftedWindowAttention", 8, window_size, shift_size, 2,
+        ours, theirs = checks.twin_modules(student, reference, "ShiftedWindowAttention", 8, window_size, shift_size, 2,
                              seed=H + W, randomise=("attn.relative_position_bias_table",))
         checks.same(theirs, ours, checks.randn(2, H, W, 8, seed=H * W))
 
     @pytest.mark.grade(2, "gradient")
     def test_gradients(self, student, reference):
         """Do the gradients of the map and of every parameter match, with a shift?"""
-        ours, theirs = pair(student, reference, "ShiftedWindowAttention", 8, 2, 1, 2, seed=6, double=True,
+        ours, theirs = checks.twin_modules(student, reference, "ShiftedWindowAttention", 8, 2, 1, 2, seed=6, double=True,
                              randomise=("attn.relative_position_bias_table",))
         checks.gradients_match(theirs, ours, (checks.randn(2, 4, 6, 8, seed=6, dtype=torch.float64),), wrt=(0,),
                                arg_names=("x",), params=True)
@@ -184,7 +183,7 @@ class TestShiftedWindowAttention:
     @pytest.mark.grade(1, "parity")
     def test_device_agnostic(self, student, reference):
         """Does it run on the inputs' device (the mask built or moved there)?"""
-        ours, theirs = pair(student, reference, "ShiftedWindowAttention", 8, 2, 1, 2, seed=7)
+        ours, theirs = checks.twin_modules(student, reference, "ShiftedWindowAttention", 8, 2, 1, 2, seed=7)
         checks.device_agnostic(theirs, ours, checks.randn(1, 4, 6, 8, seed=7))
 
 
@@ -200,7 +199,7 @@ class TestPatchMerging:
     @pytest.mark.parametrize(("H", "W"), [(4, 4), (6, 10)])
     def test_matches_reference(self, student, reference, H, W):
         """Are the 2x2 neighbours concatenated in Swin's order, normalised, then reduced to 2C?"""
-        ours, theirs = pair(student, reference, "PatchMerging", 6, seed=H + W, randomise=("norm.weight", "norm.bias"))
+        ours, theirs = checks.twin_modules(student, reference, "PatchMerging", 6, seed=H + W, randomise=("norm.weight", "norm.bias"))
         checks.same(theirs, ours, checks.randn(2, H, W, 6, seed=H * W))
 
     @pytest.mark.grade(1, "api")
@@ -211,7 +210,7 @@ class TestPatchMerging:
     @pytest.mark.grade(1, "gradient")
     def test_gradients(self, student, reference):
         """Do the gradients of the map and of every parameter match?"""
-        ours, theirs = pair(student, reference, "PatchMerging", 6, seed=8, double=True,
+        ours, theirs = checks.twin_modules(student, reference, "PatchMerging", 6, seed=8, double=True,
                              randomise=("norm.weight", "norm.bias"))
         checks.gradients_match(theirs, ours, (checks.randn(2, 4, 6, 6, seed=8, dtype=torch.float64),), wrt=(0,),
                                arg_names=("x",), params=True)
@@ -219,5 +218,5 @@ class TestPatchMerging:
     @pytest.mark.grade(1, "parity")
     def test_device_agnostic(self, student, reference):
         """Does it run on the inputs' device?"""
-        ours, theirs = pair(student, reference, "PatchMerging", 6, seed=9)
+        ours, theirs = checks.twin_modules(student, reference, "PatchMerging", 6, seed=9)
         checks.device_agnostic(theirs, ours, checks.randn(1, 4, 4, 6, seed=9))

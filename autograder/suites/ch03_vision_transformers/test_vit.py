@@ -7,7 +7,6 @@ import pytest
 import torch
 
 from autograder import checks
-from autograder.suites.ch03_vision_transformers.same_weights import pair
 
 
 @functools.cache
@@ -84,14 +83,14 @@ class TestPatchEmbedding:
     @pytest.mark.parametrize(("args", "images"), [((8, 2, 1, 16), "digits"), ((8, 4, 3, 10), "colour")])
     def test_matches_reference(self, student, reference, args, images):
         """With the same weights, is every patch embedded, in patchify's order, as (B, N, embed_dim)?"""
-        ours, theirs = pair(student, reference, "PatchEmbedding", *args, seed=1)
+        ours, theirs = checks.twin_modules(student, reference, "PatchEmbedding", *args, seed=1)
         x = _digits() if images == "digits" else torch.rand(2, 3, 8, 8, generator=torch.Generator().manual_seed(2))
         checks.same(theirs, ours, x)
 
     @pytest.mark.grade(1, "parity")
     def test_device_agnostic(self, student, reference):
         """Does the module run on the inputs' device?"""
-        ours, theirs = pair(student, reference, "PatchEmbedding", 8, 2, 1, 16, seed=3)
+        ours, theirs = checks.twin_modules(student, reference, "PatchEmbedding", 8, 2, 1, 16, seed=3)
         checks.device_agnostic(theirs, ours, _digits())
 
 
@@ -119,17 +118,17 @@ class TestViT:
     def test_matches_reference(self, student, reference, config):
         """With the same weights, are the logits the reference's: class token first, positions added, head on token 0?"""
         args, images = (VIT_SMALL, _digits()) if config == "digits" else (VIT_MNIST, _mnist())
-        ours, theirs = pair(student, reference, "ViT", *args, seed=4, randomise=RANDOMISED)
+        ours, theirs = checks.twin_modules(student, reference, "ViT", *args, seed=4, randomise=RANDOMISED)
         checks.same(theirs, ours, images)
 
     @pytest.mark.grade(2, "gradient")
     def test_gradients(self, student, reference):
         """Do the gradients of the images and of every parameter (cls_token, pos_embed included) match?"""
-        ours, theirs = pair(student, reference, "ViT", *VIT_SMALL, seed=5, double=True, randomise=RANDOMISED)
+        ours, theirs = checks.twin_modules(student, reference, "ViT", *VIT_SMALL, seed=5, double=True, randomise=RANDOMISED)
         checks.gradients_match(theirs, ours, (_digits()[:3].double(),), wrt=(0,), arg_names=("images",), params=True)
 
     @pytest.mark.grade(1, "parity")
     def test_device_agnostic(self, student, reference):
         """Does the model run on the inputs' device (the class token expanded there too)?"""
-        ours, theirs = pair(student, reference, "ViT", *VIT_SMALL, seed=6, randomise=RANDOMISED)
+        ours, theirs = checks.twin_modules(student, reference, "ViT", *VIT_SMALL, seed=6, randomise=RANDOMISED)
         checks.device_agnostic(theirs, ours, _digits()[:2])
