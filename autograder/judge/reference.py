@@ -16,6 +16,7 @@ import torch
 
 from autograder.assignment import Assignment
 from autograder.checks.mistakes import Catalogue, Mistake, load_catalogue, load_variant
+from autograder.checks.outputs import _clone
 
 
 class ReferenceModule:
@@ -105,14 +106,6 @@ class ReferenceInstance:
             yield mistake, getattr(twin, method) if method else twin
 
 
-def _clone(value: Any) -> Any:
-    if isinstance(value, torch.Tensor):
-        return value.clone()
-    if isinstance(value, (list, tuple)):
-        return type(value)(_clone(v) for v in value)
-    if isinstance(value, dict):
-        return {k: _clone(v) for k, v in value.items()}
-    return value
 
 
 @functools.lru_cache(maxsize=None)
