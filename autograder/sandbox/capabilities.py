@@ -13,7 +13,7 @@ from __future__ import annotations
 import ctypes
 import os
 
-from autograder.sandbox.libc import libc
+from autograder.sandbox.libc import libc as _libc
 
 _PR_CAPBSET_DROP = 24
 _PR_CAP_AMBIENT = 47
@@ -28,10 +28,6 @@ class _Header(ctypes.Structure):
 
 class _Data(ctypes.Structure):
     _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
-
-
-def _libc():
-    return libc()
 
 
 def _last_cap() -> int:

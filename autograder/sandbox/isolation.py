@@ -58,7 +58,6 @@ from autograder.sandbox import capabilities, environment, landlock, namespaces, 
 GiB = 2**30
 
 
-
 def package_folder(name: str) -> str | None:
     """The folder ``import name`` would load a package from, found without importing it; for
     ``readable`` when student code may import a package outside the Python installation."""

@@ -12,7 +12,7 @@ import ctypes
 import os
 import platform
 
-from autograder.sandbox.libc import libc
+from autograder.sandbox.libc import libc as _libc
 
 # The syscall numbers are the same on every architecture (they were added after the tables
 # were unified), but we only claim the ones we have seen work.
@@ -63,10 +63,6 @@ class _PathBeneathAttr(ctypes.Structure):
 
 class LandlockUnavailable(OSError):
     """The kernel or architecture offers no Landlock."""
-
-
-def _libc():
-    return libc()
 
 
 def abi_version() -> int:

@@ -29,7 +29,7 @@ import platform
 import stat
 from dataclasses import dataclass, field
 
-from autograder.sandbox.libc import libc
+from autograder.sandbox.libc import libc as _libc
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWUSER = 0x10000000
@@ -67,10 +67,6 @@ DEVICE_NODES = ("null", "zero", "full", "random", "urandom")
 
 class NamespaceError(OSError):
     pass
-
-
-def _libc():
-    return libc()
 
 
 def _check(result: int, what: str) -> None:

@@ -57,8 +57,9 @@ def run_public_tests(assignment: AssignmentFolder, submission: Submission, test_
     own_server = server is None
     server = server or ForkServer(module=FORK_SERVER)
     # The course's data layer, where this Python has it (the bundle ships it), may be imported.
-    readable = [folder for folder in (package_folder("coursedata"),) if folder]
-    sandbox = Sandbox(server, with_runner(submission), assignment.module, limits, list(assignment.protected), readable)
+    data_layer = package_folder("coursedata")
+    sandbox = Sandbox(server, with_runner(submission), assignment.module, limits, list(assignment.protected),
+                      [data_layer] if data_layer else [])
     runner = _Runner(sandbox, inspect.getsource(child_runner), {
         "test_file": assignment.public_tests.name, "test_source": test_source, "timeout": assignment.test_timeout})
     result = TestRun()
