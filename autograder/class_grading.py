@@ -130,17 +130,17 @@ def publish(run: ClassRun) -> None:
     fingerprint = publication_fingerprint(run, titles)
     stamp = run.output / PUBLISHED_STAMP
     previous = _read_json(stamp)
-    if previous.get("fingerprint") == fingerprint and all(Path(p).exists() for p in previous.get("paths", [])):
-        run.export_paths = [Path(p) for p in previous["export_paths"]]
-        run.export_unplaced = previous["export_unplaced"]
+    if previous.get("fingerprint") == fingerprint:
         from autograder.reports.build import BuildSummary
 
-        run.reports = BuildSummary(run.output / "reports", previous["student_reports"])
-        run.republished = False
-        return
+        reports = BuildSummary(run.output / "reports", previous["student_reports"])
+        export_paths = [Path(p) for p in previous["export_paths"]]
+        if all(p.exists() for p in [*export_paths, reports.course_dashboard]):
+            run.export_paths, run.export_unplaced, run.reports = export_paths, previous["export_unplaced"], reports
+            run.republished = False
+            return
     _write_publication(run, titles)
-    paths = [str(p) for p in run.export_paths] + [str(run.reports.course_dashboard)]
-    stamp.write_text(json.dumps({"fingerprint": fingerprint, "paths": paths,
+    stamp.write_text(json.dumps({"fingerprint": fingerprint,
                                  "export_paths": [str(p) for p in run.export_paths],
                                  "export_unplaced": run.export_unplaced,
                                  "student_reports": run.reports.student_reports}, ensure_ascii=False),

@@ -83,16 +83,18 @@ def calibrate(assignment: Assignment, server: ForkServer, seed0_results: dict) -
     return out
 
 
-def bench_calibration(assignment_ids: list[str]) -> dict:
-    """:func:`calibrate` for each assignment, from a fresh grade of its reference."""
+def bench_calibration(assignment_ids: list[str], graded: dict | None = None) -> dict:
+    """:func:`calibrate` for each assignment, from its reference's results document in ``graded``
+    (the budgets part fills it) or from a fresh grade of its reference."""
     from autograder.assignment import load_assignment
 
     out = {}
+    graded = graded or {}
     with ForkServer() as server:
         for assignment_id in assignment_ids:
             assignment = load_assignment(assignment_id)
             started = time.perf_counter()
-            results = grade_submission(assignment, assignment.reference_path, server=server)
+            results = graded.get(assignment_id) or grade_submission(assignment, assignment.reference_path, server=server)
             out[assignment_id] = calibrate(assignment, server, results)
             out[assignment_id]["wall_s"] = round(time.perf_counter() - started, 1)
     return out

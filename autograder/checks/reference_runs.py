@@ -8,12 +8,9 @@ result by assignment, suite version and a name, stores it as JSON (never pickle)
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 from typing import Any, Callable
 
-from autograder.cache import cache_root
+from autograder.cache import cache_root, cached_json
 from autograder.checks.failure import current
 
 
@@ -28,19 +25,7 @@ def cached_reference_run(name: str, compute: Callable[[], Any]) -> Any:
     if not context.suite_version:
         return _on_one_thread(compute)
     path = cache_root() / "reference" / context.assignment / context.suite_version / f"{name}.json"
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        pass
-    value = _on_one_thread(compute)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, suffix=".tmp", encoding="utf-8") as f:
-            json.dump(value, f)
-        os.replace(f.name, path)  # atomic: a concurrent worker reads the old file or the new, never half
-    except OSError:
-        pass  # an unwritable cache costs time, not correctness
-    return value
+    return cached_json(path, lambda: _on_one_thread(compute))
 
 
 def _on_one_thread(compute: Callable[[], Any]) -> Any:

@@ -23,9 +23,10 @@ def run(args) -> int:
 
     figures = {"machine": {"platform": platform.platform(), "cpus": _cpus(), "python": platform.python_version()},
                "started": time.strftime("%Y-%m-%d %H:%M:%S")}
+    graded: dict = {}  # the references' results documents, graded once by budgets for calibration
     parts = {
-        "budgets": lambda: _budgets(),
-        "calibration": lambda: _calibration(),
+        "budgets": lambda: _budgets(graded),
+        "calibration": lambda: _calibration(graded),
         "class": lambda: _class(args.class_size),
         "tools": lambda: _tools(args.tool_students),
         "reports": lambda: _reports(),
@@ -49,17 +50,17 @@ def run(args) -> int:
     return status
 
 
-def _budgets():
+def _budgets(graded):
     from autograder.bench.budgets import bench_budgets
 
-    return bench_budgets()
+    return bench_budgets(graded)
 
 
-def _calibration():
+def _calibration(graded):
     from autograder.assignment import all_assignment_ids
     from autograder.bench.calibration import bench_calibration
 
-    return bench_calibration(all_assignment_ids())
+    return bench_calibration(all_assignment_ids(), graded)
 
 
 def _class(size):

@@ -10,11 +10,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
-import json
-import os
 
 from autograder.assignment import Assignment
-from autograder.cache import cache_root
+from autograder.cache import cache_root, cached_json
 
 
 class _PointsCounter:
@@ -48,16 +46,4 @@ def _suite_points(suite_dir: str, version: str) -> float:
 def suite_points(assignment: Assignment) -> float:
     """The maximum score of ``assignment``'s hidden suite (skips are decided only when tests run)."""
     path = cache_root() / "suite_points" / assignment.id / f"{assignment.suite_version}.json"
-    try:
-        return float(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, TypeError):
-        pass
-    points = _suite_points(str(assignment.suite_dir), assignment.suite_version)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(points), encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError:
-        pass  # an unwritable cache costs time, not correctness
-    return points
+    return float(cached_json(path, lambda: _suite_points(str(assignment.suite_dir), assignment.suite_version)))
